@@ -1,0 +1,78 @@
+package org.patientvault.vault.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.ETagSupportEnum;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.patientvault.vault.ingest.SubmissionLedgerHook;
+import org.patientvault.vault.ingest.VaultSystemProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The one place where the FHIR server's providers and interceptors are registered (house style, after
+ * hapi-fhir-jpaserver-starter). Anything that changes what a caller may do or see is added here and nowhere else.
+ */
+@Configuration(proxyBeanMethods = false)
+class FhirServerConfig {
+
+    @Bean
+    RestfulServer fhirRestfulServer(FhirContext fhirContext,
+                                    ResourceProviderFactory resourceProviders,
+                                    VaultSystemProvider systemProvider,
+                                    IFhirSystemDao<?, ?> systemDao,
+                                    JpaStorageSettings storageSettings,
+                                    ISearchParamRegistry searchParamRegistry,
+                                    IValidationSupport validationSupport,
+                                    DatabaseBackedPagingProvider pagingProvider,
+                                    SubmissionLedgerHook submissionLedgerHook,
+                                    FhirProperties props) {
+        RestfulServer server = new RestfulServer(fhirContext);
+        server.setServerName("Patient Vault");
+        server.setDefaultResponseEncoding(EncodingEnum.JSON);
+        server.setETagSupport(ETagSupportEnum.ENABLED);
+
+        server.registerProviders(resourceProviders.createProviders());
+        server.registerProvider(systemProvider);
+        server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
+                server, systemDao, storageSettings, searchParamRegistry, validationSupport));
+
+        pagingProvider.setDefaultPageSize(props.defaultPageSize());
+        pagingProvider.setMaximumPageSize(props.maxPageSize());
+        server.setPagingProvider(pagingProvider);
+
+        // Order matters only within a pointcut; each interceptor documents its own reason.
+        server.registerInterceptor(new SafeErrorInterceptor());
+        server.registerInterceptor(submissionLedgerHook);
+        if (props.validateRequests()) {
+            server.registerInterceptor(R4Validation.requestValidatingInterceptor(fhirContext));
+        }
+        return server;
+    }
+
+    @Bean
+    ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer server) {
+        ServletRegistrationBean<RestfulServer> reg = new ServletRegistrationBean<>(server, "/fhir/*");
+        reg.setName("fhir");
+        reg.setLoadOnStartup(1);
+        return reg;
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestSizeLimitFilter> fhirRequestSizeLimit(FhirProperties props, FhirContext ctx) {
+        FilterRegistrationBean<RequestSizeLimitFilter> reg =
+                new FilterRegistrationBean<>(new RequestSizeLimitFilter(props.maxRequestSize().toBytes(), ctx));
+        reg.addUrlPatterns("/fhir/*");
+        reg.setOrder(-200);
+        return reg;
+    }
+}

@@ -1,0 +1,266 @@
+package org.patientvault.vault.ingest;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.model.api.StorageResponseCodeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.UnsignedIntType;
+import org.springframework.stereotype.Service;
+
+/**
+ * Hospital submissions: a transaction bundle is stored all-or-nothing together with one Provenance and one ledger
+ * row. A bundle already accepted from the same submitter (same Bundle.identifier, or same content) is not stored
+ * again; the original response is returned, marked as a replay.
+ *
+ * <p>Cost: one ledger lookup by index before the transaction, one Provenance create and one ledger insert inside it.
+ */
+@Service
+public class SubmissionService {
+
+    public static final String RECEIPT_URL = "https://patientvault.org/fhir/StructureDefinition/submission-receipt";
+    public static final String SHA256_SYSTEM = "https://patientvault.org/fhir/sid/sha256";
+    static final String ACTIVITY_SYSTEM = "https://patientvault.org/fhir/CodeSystem/provenance-activity";
+
+    private final FhirContext ctx;
+    private final IFhirSystemDao<Bundle, Meta> systemDao;
+    private final SubmissionLedger ledger;
+    private final SubmitterResolver submitters;
+    private final Clock clock;
+
+    SubmissionService(FhirContext ctx, IFhirSystemDao<Bundle, Meta> systemDao, SubmissionLedger ledger,
+                      SubmitterResolver submitters, Optional<Clock> clock) {
+        this.ctx = ctx;
+        this.systemDao = systemDao;
+        this.ledger = ledger;
+        this.submitters = submitters;
+        this.clock = clock.orElse(Clock.systemUTC());
+    }
+
+    /** Processes a POSTed Bundle: transactions as submissions, batches as plain batches. */
+    public Bundle submit(Bundle bundle, RequestDetails request) {
+        if (bundle.getType() == Bundle.BundleType.BATCH) {
+            return systemDao.transaction(request, bundle);
+        }
+        if (bundle.getType() != Bundle.BundleType.TRANSACTION) {
+            throw new InvalidRequestException("Bundle.type must be 'transaction' or 'batch', not '"
+                    + (bundle.getType() == null ? "(missing)" : bundle.getType().toCode()) + "'");
+        }
+        Submitter submitter = submitters.resolve(request);
+        String hash = contentSha256(bundle);
+        String identifier = identifierKey(bundle.getIdentifier());
+
+        Optional<SubmissionLedger.Prior> prior = ledger.find(submitter.key(), identifier, hash);
+        if (prior.isPresent()) {
+            return replay(prior.get(), identifier, hash);
+        }
+        Instant now = clock.instant();
+        UUID ledgerId = UUID.randomUUID();
+        // The Provenance travels inside the submitted transaction, so HAPI stores it atomically with the data and
+        // resolves its urn:uuid targets to the ids it assigns. The ledger row is written by SubmissionLedgerHook in
+        // the same database transaction, when HAPI announces the Provenance before commit.
+        List<Reference> targets = assignFullUrls(bundle);
+        Provenance provenance = provenance(targets, hash, bundle.getIdentifier(), submitter, now);
+        bundle.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(provenance)
+                .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Provenance");
+        request.getUserData().put(SubmissionLedgerHook.PENDING,
+                new SubmissionLedgerHook.Pending(ledgerId, submitter.key(), identifier, hash, now));
+        Bundle response;
+        try {
+            response = systemDao.transaction(request, bundle);
+        } catch (RuntimeException e) {
+            // A concurrent identical submission may have committed first; ours rolled back completely.
+            Optional<SubmissionLedger.Prior> raced = ledger.find(submitter.key(), identifier, hash);
+            if (raced.isPresent()) {
+                return replay(raced.get(), identifier, hash);
+            }
+            throw e;
+        } finally {
+            request.getUserData().remove(SubmissionLedgerHook.PENDING);
+            bundle.getEntry().remove(bundle.getEntry().size() - 1);
+        }
+        Bundle.BundleEntryComponent provenanceEntry = response.getEntry().remove(response.getEntry().size() - 1);
+        String provenanceId = new org.hl7.fhir.r4.model.IdType(provenanceEntry.getResponse().getLocation())
+                .toUnqualifiedVersionless().getValue();
+        stampReceipt(response, classify(response), provenanceId, hash, false, now);
+        // After commit: the stored response only serves replays; without it a replay still finds the Provenance.
+        ledger.storeResponse(ledgerId, ctx.newJsonParser().encodeResourceToString(response));
+        return response;
+    }
+
+    /**
+     * Gives every entry a fullUrl (so references and Provenance targets resolve inside the transaction) and returns
+     * a reference to each entry that creates or updates a resource.
+     */
+    private static List<Reference> assignFullUrls(Bundle bundle) {
+        List<Reference> targets = new ArrayList<>();
+        for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+            if (!e.hasResource()) {
+                continue;
+            }
+            if (!e.hasFullUrl()) {
+                e.setFullUrl("urn:uuid:" + UUID.randomUUID());
+            }
+            Bundle.HTTPVerb verb = e.getRequest().getMethod();
+            if (verb == Bundle.HTTPVerb.POST || verb == Bundle.HTTPVerb.PUT || verb == Bundle.HTTPVerb.PATCH) {
+                targets.add(new Reference(e.getFullUrl()));
+            }
+        }
+        return targets;
+    }
+
+    private Bundle replay(SubmissionLedger.Prior prior, String identifier, String hash) {
+        if (identifier != null && identifier.equals(prior.bundleIdentifier()) && !hash.equals(prior.contentSha256())) {
+            throw new ResourceVersionConflictException("Bundle.identifier " + identifier + " was already submitted on "
+                    + prior.receivedAt() + " with different content (" + prior.provenanceId()
+                    + "); send a new Bundle.identifier for new content");
+        }
+        if (prior.responseJson() == null) {
+            // The process stopped between commit and storing the response: the data and Provenance are there.
+            Bundle minimal = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
+            stampReceipt(minimal, new Counts(0, 0, 0, 0), prior.provenanceId(), hash, true,
+                    prior.receivedAt());
+            return minimal;
+        }
+        Bundle original = ctx.newJsonParser().parseResource(Bundle.class, prior.responseJson());
+        Extension receipt = original.getMeta().getExtensionByUrl(RECEIPT_URL);
+        if (receipt != null) {
+            receipt.getExtensionByUrl("replay").setValue(new BooleanType(true));
+        }
+        return original;
+    }
+
+    record Counts(int created, int updated, int matched, int unchanged) {
+    }
+
+    /** Reads HAPI's storage outcome on each response entry: created, updated, matched or unchanged. */
+    static Counts classify(Bundle response) {
+        int created = 0;
+        int updated = 0;
+        int matched = 0;
+        int unchanged = 0;
+        for (Bundle.BundleEntryComponent e : response.getEntry()) {
+            if (e.getResponse().getLocation() == null) {
+                continue;
+            }
+            StorageResponseCodeEnum code = storageCode(e);
+            switch (code == null ? StorageResponseCodeEnum.SUCCESSFUL_CREATE : code) {
+                case SUCCESSFUL_CREATE, SUCCESSFUL_CREATE_NO_CONDITIONAL_MATCH, SUCCESSFUL_UPDATE_AS_CREATE,
+                        SUCCESSFUL_UPDATE_NO_CONDITIONAL_MATCH -> created++;
+                case SUCCESSFUL_UPDATE, SUCCESSFUL_UPDATE_WITH_CONDITIONAL_MATCH, SUCCESSFUL_PATCH,
+                        SUCCESSFUL_CONDITIONAL_PATCH -> updated++;
+                case SUCCESSFUL_CREATE_WITH_CONDITIONAL_MATCH -> matched++;
+                default -> unchanged++;
+            }
+        }
+        return new Counts(created, updated, matched, unchanged);
+    }
+
+    private static StorageResponseCodeEnum storageCode(Bundle.BundleEntryComponent e) {
+        if (!(e.getResponse().getOutcome() instanceof OperationOutcome oo)) {
+            return e.getResponse().getStatus() != null && e.getResponse().getStatus().startsWith("201")
+                    ? StorageResponseCodeEnum.SUCCESSFUL_CREATE : StorageResponseCodeEnum.SUCCESSFUL_UPDATE_NO_CHANGE;
+        }
+        for (OperationOutcome.OperationOutcomeIssueComponent issue : oo.getIssue()) {
+            for (Coding c : issue.getDetails().getCoding()) {
+                if (StorageResponseCodeEnum.SYSTEM.equals(c.getSystem())) {
+                    try {
+                        return StorageResponseCodeEnum.valueOf(c.getCode());
+                    } catch (IllegalArgumentException unknown) {
+                        return null;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Provenance provenance(List<Reference> targets, String hash, Identifier bundleIdentifier,
+                                         Submitter submitter, Instant now) {
+        Provenance p = new Provenance();
+        p.setTarget(targets);
+        p.setRecorded(Date.from(now));
+        p.setActivity(new org.hl7.fhir.r4.model.CodeableConcept(
+                new Coding(ACTIVITY_SYSTEM, "hospital-submission", "Hospital submission")));
+        if (submitter.organization() != null) {
+            p.addAgent()
+                    .setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(
+                            "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")))
+                    .setWho(submitter.organization().copy());
+        }
+        p.addAgent()
+                .setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(
+                        "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler",
+                        "Assembler")))
+                .setWho(new Reference().setDisplay("Patient Vault ingest"));
+        p.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)
+                .setWhat(new Reference().setIdentifier(new Identifier().setSystem(SHA256_SYSTEM).setValue(hash))
+                        .setDisplay("Submitted Bundle (SHA-256)"));
+        if (bundleIdentifier != null && bundleIdentifier.hasValue()) {
+            p.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)
+                    .setWhat(new Reference().setIdentifier(bundleIdentifier.copy()).setDisplay("Bundle.identifier"));
+        }
+        return p;
+    }
+
+    private static void stampReceipt(Bundle response, Counts counts, String provenanceId, String hash, boolean replay,
+                                     Instant now) {
+        Extension receipt = response.getMeta().addExtension().setUrl(RECEIPT_URL);
+        receipt.addExtension("provenance", new Reference(provenanceId));
+        receipt.addExtension("received", new DateTimeType(Date.from(now)));
+        receipt.addExtension("contentSha256", new StringType(hash));
+        receipt.addExtension("created", new UnsignedIntType(counts.created()));
+        receipt.addExtension("updated", new UnsignedIntType(counts.updated()));
+        receipt.addExtension("matched", new UnsignedIntType(counts.matched()));
+        receipt.addExtension("unchanged", new UnsignedIntType(counts.unchanged()));
+        receipt.addExtension("replay", new BooleanType(replay));
+    }
+
+    /**
+     * SHA-256 over the bundle's canonical JSON, leaving out what a sender regenerates on every send (id, meta,
+     * timestamp), so that re-sending the same content is recognised.
+     */
+    String contentSha256(Bundle bundle) {
+        Bundle copy = bundle.copy();
+        copy.setIdElement(null);
+        copy.setMeta(null);
+        copy.setTimestampElement(null);
+        byte[] canonical = ctx.newJsonParser().setPrettyPrint(false).encodeResourceToString(copy)
+                .getBytes(StandardCharsets.UTF_8);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the JDK", e);
+        }
+    }
+
+    private static String identifierKey(Identifier id) {
+        if (id == null || !id.hasValue()) {
+            return null;
+        }
+        return (id.hasSystem() ? id.getSystem() : "") + "|" + id.getValue();
+    }
+}
