@@ -51,7 +51,7 @@ class FhirServerConfig {
         server.setPagingProvider(pagingProvider);
 
         // Order matters only within a pointcut; each interceptor documents its own reason.
-        server.registerInterceptor(new SafeErrorInterceptor());
+        server.registerInterceptor(new SafeErrorInterceptor(props.maxRequestSize().toBytes()));
         server.registerInterceptor(submissionLedgerHook);
         if (props.validateRequests()) {
             server.registerInterceptor(R4Validation.requestValidatingInterceptor(fhirContext));

@@ -53,6 +53,8 @@ final class RequestSizeLimitFilter extends OncePerRequestFilter {
         response.getOutputStream().write(body);
     }
 
+    static final String TOO_LARGE_ATTRIBUTE = RequestSizeLimitFilter.class.getName() + ".tooLarge";
+
     /** Thrown while reading a body that goes past the limit. */
     static final class BodyTooLargeException extends IOException {
         BodyTooLargeException(long max) {
@@ -98,6 +100,9 @@ final class RequestSizeLimitFilter extends OncePerRequestFilter {
                     private void count(int n) throws IOException {
                         count += n;
                         if (count > max) {
+                            // HAPI turns read failures into a 400 and drops the cause; this marks the request so
+                            // SafeErrorInterceptor answers 413.
+                            setAttribute(TOO_LARGE_ATTRIBUTE, Boolean.TRUE);
                             throw new BodyTooLargeException(max);
                         }
                     }

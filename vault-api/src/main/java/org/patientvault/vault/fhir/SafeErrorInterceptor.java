@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,22 +21,32 @@ import org.slf4j.LoggerFactory;
 @Interceptor
 final class SafeErrorInterceptor {
 
+    private final long maxBytes;
+
+    SafeErrorInterceptor(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(SafeErrorInterceptor.class);
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException sanitize(RequestDetails request, Throwable exception) {
-        Throwable root = rootOf(exception);
-        if (exception instanceof BaseServerResponseException known && known.getStatusCode() < 500) {
-            return known;
+        if (request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null
+                && servlet.getServletRequest().getAttribute(RequestSizeLimitFilter.TOO_LARGE_ATTRIBUTE) != null) {
+            return new PayloadTooLargeException("Request body exceeds the limit of " + maxBytes
+                    + " bytes (vault.fhir.max-request-size)");
         }
-        if (root instanceof RequestSizeLimitFilter.BodyTooLargeException tooLarge) {
-            return new PayloadTooLargeException(tooLarge.getMessage());
-        }
-        if (root instanceof DataFormatException || exception instanceof DataFormatException) {
-            return new InvalidRequestException("The request body is not valid FHIR: " + firstLine(root.getMessage()));
-        }
-        if (root instanceof BaseServerResponseException known && known.getStatusCode() < 500) {
-            return known;
+        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RequestSizeLimitFilter.BodyTooLargeException tooLarge) {
+                return new PayloadTooLargeException(tooLarge.getMessage());
+            }
+            if (isParseFailure(t)) {
+                return new InvalidRequestException("The request body is not valid FHIR JSON or XML: "
+                        + parserMessage(t.getMessage()));
+            }
+            if (t instanceof BaseServerResponseException known && known.getStatusCode() < 500) {
+                return known;
+            }
         }
         String incident = UUID.randomUUID().toString();
         LOG.error("Unexpected error on {} {} (incident {})", request.getRequestType(), request.getRequestPath(),
@@ -43,15 +54,25 @@ final class SafeErrorInterceptor {
         return new InternalErrorException("Internal error (incident " + incident + ")");
     }
 
-    private static Throwable rootOf(Throwable t) {
-        Throwable cur = t;
-        while (cur.getCause() != null && cur.getCause() != cur) {
-            if (cur instanceof BaseServerResponseException b && b.getStatusCode() < 500) {
-                return cur;
-            }
-            cur = cur.getCause();
-        }
-        return cur;
+    /** Parsers used on the request path: HAPI's own, and gson/Jackson/StAX underneath the validator. */
+    private static boolean isParseFailure(Throwable t) {
+        String name = t.getClass().getName();
+        String message = t.getMessage() == null ? "" : t.getMessage();
+        // HAPI's validator rethrows gson's syntax errors as an InternalErrorException carrying only the message.
+        return t instanceof DataFormatException
+                || message.contains("com.google.gson.JsonSyntaxException")
+                || message.contains("com.google.gson.stream.MalformedJsonException")
+                || name.startsWith("com.google.gson.")
+                || name.startsWith("com.fasterxml.jackson.core.")
+                || t instanceof javax.xml.stream.XMLStreamException
+                || t instanceof org.xml.sax.SAXException;
+    }
+
+    /** The parser's own words (line, column, path) without the exception class names wrapped around them. */
+    private static String parserMessage(String s) {
+        String line = firstLine(s);
+        int cut = line.lastIndexOf("Exception: ");
+        return cut < 0 ? line : line.substring(cut + "Exception: ".length());
     }
 
     private static String firstLine(String s) {

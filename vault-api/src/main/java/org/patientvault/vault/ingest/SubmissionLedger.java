@@ -43,11 +43,11 @@ class SubmissionLedger {
         List<Prior> rows = jdbc.query("""
                         SELECT id, bundle_identifier, content_sha256, received_at, provenance_id, response_json
                         FROM vault_submission
-                        WHERE submitter = ? AND (content_sha256 = ? OR (? IS NOT NULL AND bundle_identifier = ?))
+                        WHERE submitter = ? AND (content_sha256 = ? OR bundle_identifier = CAST(? AS VARCHAR))
                         ORDER BY received_at LIMIT 1""",
                 (rs, i) -> new Prior(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
                         rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6)),
-                submitter, contentSha256, bundleIdentifier, bundleIdentifier);
+                submitter, contentSha256, bundleIdentifier);
         return rows.stream().findFirst();
     }
 

@@ -1,0 +1,192 @@
+package org.patientvault.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.UnsignedIntType;
+import org.junit.jupiter.api.Test;
+import org.patientvault.vault.ingest.SubmissionService;
+
+class FhirServerIT extends FhirIT {
+
+    private static final Pattern UUID_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    @Test
+    void capabilityStatementDescribesTheServer() {
+        CapabilityStatement cs = client.capabilities().ofType(CapabilityStatement.class).execute();
+        assertThat(cs.getFhirVersion().toCode()).isEqualTo("4.0.1");
+        assertThat(cs.getRestFirstRep().getResource()).extracting(r -> r.getType())
+                .contains("Patient", "Observation", "Provenance", "Consent", "ImagingStudy");
+        assertThat(cs.getRestFirstRep().getInteraction()).extracting(i -> i.getCode().toCode())
+                .contains("transaction", "history-system");
+    }
+
+    @Test
+    void createReadVreadUpdateSearchDeleteWithUuidIds() {
+        Patient p = new Patient();
+        p.addIdentifier(new Identifier().setSystem("urn:test:mrn").setValue(UUID.randomUUID().toString()));
+        p.addName().setFamily("Wang");
+        IdType id = (IdType) client.create().resource(p).execute().getId();
+        assertThat(id.getIdPart()).matches(UUID_ID);
+
+        Patient read = client.read().resource(Patient.class).withId(id.getIdPart()).execute();
+        assertThat(read.getNameFirstRep().getFamily()).isEqualTo("Wang");
+
+        read.getNameFirstRep().setFamily("Wang-Li");
+        IdType v2 = (IdType) client.update().resource(read).execute().getId();
+        assertThat(v2.getVersionIdPart()).isEqualTo("2");
+        Patient v1 = client.read().resource(Patient.class).withId(id.withVersion("1")).execute();
+        assertThat(v1.getNameFirstRep().getFamily()).isEqualTo("Wang");
+
+        Bundle found = client.search().forResource(Patient.class)
+                .where(Patient.IDENTIFIER.exactly().systemAndIdentifier("urn:test:mrn",
+                        p.getIdentifierFirstRep().getValue()))
+                .returnBundle(Bundle.class).execute();
+        assertThat(found.getEntry()).hasSize(1);
+
+        Bundle history = client.history().onInstance(id.toUnqualifiedVersionless()).returnBundle(Bundle.class)
+                .execute();
+        assertThat(history.getEntry()).hasSize(2);
+
+        client.delete().resourceById(id.toUnqualifiedVersionless()).execute();
+        assertThatThrownBy(() -> client.read().resource(Patient.class).withId(id.getIdPart()).execute())
+                .isInstanceOf(ResourceGoneException.class);
+    }
+
+    @Test
+    void transactionStoresEverythingWithOneProvenanceAndAReceipt() {
+        int provenanceBefore = count("Provenance");
+        Bundle submitted = TestBundles.checkup("110101198503120025", 5.4);
+        submitted.setIdentifier(new Identifier().setSystem("urn:test:submission").setValue(UUID.randomUUID().toString()));
+        Bundle response = client.transaction().withBundle(submitted).execute();
+
+        assertThat(response.getEntry()).hasSize(2);
+        assertThat(response.getEntry()).allSatisfy(e -> assertThat(e.getResponse().getLocation()).isNotBlank());
+        Extension receipt = response.getMeta().getExtensionByUrl(SubmissionService.RECEIPT_URL);
+        assertThat(receipt).isNotNull();
+        assertThat(receipt.getExtensionByUrl("replay").getValue().primitiveValue()).isEqualTo("false");
+        assertThat(count("Provenance")).isEqualTo(provenanceBefore + 1);
+
+        String provenanceRef = ((Reference) receipt.getExtensionByUrl("provenance").getValue()).getReference();
+        Provenance provenance = client.read().resource(Provenance.class).withId(provenanceRef).execute();
+        List<String> targets = provenance.getTarget().stream().map(Reference::getReference).toList();
+        assertThat(targets).containsExactlyInAnyOrderElementsOf(response.getEntry().stream()
+                .map(e -> new IdType(e.getResponse().getLocation()).toUnqualifiedVersionless().getValue()).toList());
+        assertThat(provenance.getEntityFirstRep().getWhat().getIdentifier().getSystem())
+                .isEqualTo(SubmissionService.SHA256_SYSTEM);
+        assertThat(provenance.getEntityFirstRep().getWhat().getIdentifier().getValue()).hasSize(64);
+        assertThat(provenance.getRecorded()).isNotNull();
+    }
+
+    @Test
+    void resubmittingTheSameBundleCreatesNoDuplicates() {
+        String rid = "310104197809210017";
+        Bundle first = TestBundles.checkup(rid, 6.1);
+        String body = ctx.newJsonParser().encodeResourceToString(first);
+        int observations = count("Observation");
+        int patients = count("Patient");
+        int provenances = count("Provenance");
+
+        Bundle r1 = ctx.newJsonParser().parseResource(Bundle.class, client.transaction().withBundle(body).execute());
+        assertThat(count("Observation")).isEqualTo(observations + 1);
+
+        Bundle r2 = ctx.newJsonParser().parseResource(Bundle.class, client.transaction().withBundle(body).execute());
+        assertThat(count("Observation")).isEqualTo(observations + 1);
+        assertThat(count("Patient")).isLessThanOrEqualTo(patients + 1);
+        assertThat(count("Provenance")).isEqualTo(provenances + 1);
+        Extension receipt = r2.getMeta().getExtensionByUrl(SubmissionService.RECEIPT_URL);
+        assertThat(receipt.getExtensionByUrl("replay").getValue().primitiveValue()).isEqualTo("true");
+        assertThat(r2.getEntry()).extracting(e -> e.getResponse().getLocation())
+                .containsExactlyElementsOf(r1.getEntry().stream().map(e -> e.getResponse().getLocation()).toList());
+
+        // New content for the same patient: the Patient is matched by its business identifier, not duplicated.
+        Bundle next = client.transaction().withBundle(TestBundles.checkup(rid, 7.0)).execute();
+        assertThat(count("Patient")).isLessThanOrEqualTo(patients + 1);
+        Extension r3 = next.getMeta().getExtensionByUrl(SubmissionService.RECEIPT_URL);
+        assertThat(((UnsignedIntType) r3.getExtensionByUrl("matched").getValue()).getValue()).isEqualTo(1);
+        assertThat(((UnsignedIntType) r3.getExtensionByUrl("created").getValue()).getValue()).isEqualTo(1);
+    }
+
+    @Test
+    void sameBundleIdentifierWithDifferentContentIsAConflict() {
+        Identifier ident = new Identifier().setSystem("urn:test:submission").setValue(UUID.randomUUID().toString());
+        Bundle a = TestBundles.checkup("110101198503120025", 5.0);
+        a.setIdentifier(ident);
+        client.transaction().withBundle(a).execute();
+        int observations = count("Observation");
+
+        Bundle b = TestBundles.checkup("110101198503120025", 9.9);
+        b.setIdentifier(ident);
+        assertThatThrownBy(() -> client.transaction().withBundle(b).execute())
+                .isInstanceOf(ResourceVersionConflictException.class)
+                .hasMessageContaining(ident.getValue());
+        assertThat(count("Observation")).isEqualTo(observations);
+    }
+
+    @Test
+    void everythingIncludeRevincludeAndHistory() {
+        Bundle response = client.transaction().withBundle(TestBundles.checkup(
+                "11010119900101001" + checkDigit("11010119900101001"), 4.8)).execute();
+        String patientId = new IdType(response.getEntry().get(0).getResponse().getLocation()).getIdPart();
+        String obsId = new IdType(response.getEntry().get(1).getResponse().getLocation()).getIdPart();
+
+        Parameters out = client.operation().onInstance(new IdType("Patient", patientId)).named("$everything")
+                .withNoParameters(Parameters.class).execute();
+        Bundle everything = (Bundle) out.getParameterFirstRep().getResource();
+        assertThat(everything.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+                .contains(patientId, obsId);
+
+        Bundle included = client.search().forResource(Observation.class)
+                .where(Observation.RES_ID.exactly().code(obsId)).include(Observation.INCLUDE_SUBJECT)
+                .returnBundle(Bundle.class).execute();
+        assertThat(included.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+                .containsExactlyInAnyOrder(obsId, patientId);
+
+        Bundle revincluded = client.search().forResource(Patient.class)
+                .where(Patient.RES_ID.exactly().code(patientId)).revInclude(Observation.INCLUDE_SUBJECT)
+                .returnBundle(Bundle.class).execute();
+        assertThat(revincluded.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+                .contains(obsId, patientId);
+
+        Bundle typeHistory = client.history().onType(Observation.class).returnBundle(Bundle.class).execute();
+        assertThat(typeHistory.getEntry()).isNotEmpty();
+        Bundle systemHistory = client.history().onServer().returnBundle(Bundle.class).execute();
+        assertThat(systemHistory.getEntry()).isNotEmpty();
+    }
+
+    @Test
+    void batchIsProcessedEntryByEntry() {
+        Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+        batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient?_count=1");
+        batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient/" + UUID.randomUUID());
+        Bundle response = client.transaction().withBundle(batch).execute();
+        assertThat(response.getEntry()).hasSize(2);
+        assertThat(response.getEntry().get(0).getResponse().getStatus()).startsWith("200");
+        assertThat(response.getEntry().get(1).getResponse().getStatus()).startsWith("404");
+    }
+
+    /** GB 11643 MOD 11-2 check digit, to build valid resident IDs in tests. */
+    static char checkDigit(String first17) {
+        int[] w = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+        int sum = 0;
+        for (int i = 0; i < 17; i++) {
+            sum += (first17.charAt(i) - '0') * w[i];
+        }
+        return "10X98765432".charAt(sum % 11);
+    }
+}

@@ -1,0 +1,56 @@
+package org.patientvault.vault;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Dependencies point down only (DESIGN §2): this fails the build when a domain library reaches up. */
+class ModuleBoundariesTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.patientvault");
+    }
+
+    @Test
+    void domainLibrariesDoNotImportTheAppOrTheEdges() {
+        noClasses().that().resideInAnyPackage("org.patientvault.mapping..", "org.patientvault.consent..",
+                        "org.patientvault.storage..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.patientvault.vault..",
+                        "org.patientvault.mobile..", "org.patientvault.web..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void domainLibrariesDoNotImportEachOther() {
+        noClasses().that().resideInAnyPackage("org.patientvault.mapping..", "org.patientvault.storage..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.patientvault.consent..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void noMinioTypeOutsideStorage() {
+        noClasses().that().resideOutsideOfPackage("org.patientvault.storage..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.minio..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void noSpringWebInDomainLibraries() {
+        noClasses().that().resideInAnyPackage("org.patientvault.mapping..", "org.patientvault.consent..",
+                        "org.patientvault.storage..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework.web..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+}
