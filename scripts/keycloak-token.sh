@@ -13,7 +13,8 @@
 #           VAULT_KEYCLOAK_REALM_FILE (default deploy/keycloak/vault-realm.json).
 set -euo pipefail
 
-readonly REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly REPO_ROOT
 readonly REALM_FILE="${VAULT_KEYCLOAK_REALM_FILE:-$REPO_ROOT/deploy/keycloak/vault-realm.json}"
 readonly BASE_URL="${VAULT_KEYCLOAK_URL:-http://127.0.0.1:${VAULT_KEYCLOAK_PORT:-18080}}"
 readonly TOKEN_URL="$BASE_URL/realms/vault/protocol/openid-connect/token"

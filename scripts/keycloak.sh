@@ -15,7 +15,8 @@
 set -euo pipefail
 
 readonly KEYCLOAK_VERSION=26.7.3
-readonly REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly REPO_ROOT
 readonly KEYCLOAK_HOME="${VAULT_KEYCLOAK_HOME:-$HOME/.cache/patient-vault/keycloak-$KEYCLOAK_VERSION}"
 readonly PORT="${VAULT_KEYCLOAK_PORT:-18080}"
 readonly TIMEOUT="${VAULT_KEYCLOAK_TIMEOUT:-180}"
@@ -44,9 +45,11 @@ running_pid() {
   [[ -f "$PID_FILE" ]] || return 0
   local pid
   pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-  if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
-    echo "$pid"
-  fi
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 0
+  # A stale pid file may name a recycled pid: only kc.sh or Keycloak's Java entry point counts.
+  case "$(ps -o args= -p "$pid" 2>/dev/null || true)" in
+    *kc.sh*|*io.quarkus.bootstrap.runner.QuarkusEntryPoint*) echo "$pid" ;;
+  esac
 }
 
 realm_answers() {
@@ -66,9 +69,13 @@ install_dist() {
   mkdir -p "$parent"
   tmp="$(mktemp -d "$parent/.keycloak-install.XXXXXX")"
   log "fetching org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip through Maven"
-  mvn -B -q -Dstyle.color=never dependency:copy \
+  if ! mvn -B -q dependency:copy \
     -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip" \
-    -DoutputDirectory="$tmp" >&2 || { rm -rf "$tmp"; die "Maven could not fetch the Keycloak distribution"; }
+    -DoutputDirectory="$tmp" >"$tmp/mvn.log" 2>&1; then
+    cat "$tmp/mvn.log" >&2
+    rm -rf "$tmp"
+    die "Maven could not fetch the Keycloak distribution"
+  fi
   log "unpacking into $KEYCLOAK_HOME"
   unzip -q "$tmp/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip" -d "$tmp" \
     || { rm -rf "$tmp"; die "could not unpack the Keycloak distribution"; }
@@ -93,6 +100,8 @@ wait_until_ready() {
   done
   log "Keycloak did not answer $DISCOVERY_URL within ${TIMEOUT}s; last lines of $LOG_FILE:"
   tail -n 40 "$LOG_FILE" >&2 || true
+  # Do not leave a half-started server behind for the next run to trip over.
+  stop_pid "$pid"
   exit 1
 }
 
@@ -157,10 +166,14 @@ cmd_stop() {
     log "not running"
     return 0
   fi
+  stop_pid "$pid"
+}
+
+stop_pid() {
+  local pid="$1" i
   log "stopping pid $pid"
-  # kc.sh forwards TERM to its Java child; the process group catches a child that outlived it.
+  # kc.sh forwards TERM to its Java child; the process group (setsid at start) catches a child that outlived it.
   kill -TERM "$pid" 2>/dev/null || true
-  local i
   for ((i = 0; i < 30; i++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 1

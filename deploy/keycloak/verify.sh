@@ -7,7 +7,8 @@
 # Expected values are written out here on purpose: this is the test of vault-realm.json, not a copy of it.
 set -euo pipefail
 
-readonly REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+readonly REPO_ROOT
 readonly BASE_URL="${VAULT_KEYCLOAK_URL:-http://127.0.0.1:${VAULT_KEYCLOAK_PORT:-18080}}"
 readonly REALM_URL="$BASE_URL/realms/vault"
 readonly TOKEN_URL="$REALM_URL/protocol/openid-connect/token"
