@@ -46,8 +46,9 @@ if [[ -z "$discovery" ]] || ! jq -e .issuer >/dev/null 2>&1 <<<"$discovery"; the
 fi
 check "discovery issuer" "$REALM_URL" "$(jq -r .issuer <<<"$discovery")"
 
-# --- claims per demo caller: caller azp role national_id org_id
-while read -r caller azp role national_id org_id; do
+# --- claims per demo caller: caller azp role national_id org_id sub
+# sub is fixed in the realm file, so it survives the re-import on every dev-mem start.
+while read -r caller azp role national_id org_id sub; do
   if ! token="$("$TOKEN_SCRIPT" "$caller" 2>"$WORK/err")"; then
     fail "$caller: no token ($(cat "$WORK/err"))"
     continue
@@ -62,15 +63,15 @@ while read -r caller azp role national_id org_id; do
   check "$caller: national_id" "$national_id" "$(jq -r '.national_id // "-"' <<<"$claims")"
   check "$caller: org_id" "$org_id" "$(jq -r '.org_id // "-"' <<<"$claims")"
   check "$caller: lifetime 300 s" 300 "$(jq '.exp - .iat' <<<"$claims")"
-  check "$caller: sub present" true "$(jq '(.sub // "") | length > 0' <<<"$claims")"
+  check "$caller: sub (stable)" "$sub" "$(jq -r .sub <<<"$claims")"
 done <<'EOF'
-alice         vault-cli     patient  110101198503120025 -
-bob           vault-cli     patient  310104197809210017 -
-vault-admin   vault-cli     admin    -                  -
-hosp-beijing  hosp-beijing  hospital -                  hosp-beijing
-hosp-shanghai hosp-shanghai hospital -                  hosp-shanghai
-clinic-rural  clinic-rural  hospital -                  clinic-rural
-ai-lab        ai-lab        ai-firm  -                  ai-lab
+alice         vault-cli     patient  110101198503120025 -             a11ce000-0000-4000-8000-000000000001
+bob           vault-cli     patient  310104197809210017 -             b0b00000-0000-4000-8000-000000000002
+vault-admin   vault-cli     admin    -                  -             ad000000-0000-4000-8000-000000000003
+hosp-beijing  hosp-beijing  hospital -                  hosp-beijing  5a000000-0000-4000-8000-000000000004
+hosp-shanghai hosp-shanghai hospital -                  hosp-shanghai 5a000000-0000-4000-8000-000000000005
+clinic-rural  clinic-rural  hospital -                  clinic-rural  5a000000-0000-4000-8000-000000000006
+ai-lab        ai-lab        ai-firm  -                  ai-lab        5a000000-0000-4000-8000-000000000007
 EOF
 
 # --- wrong secret and wrong password are refused
