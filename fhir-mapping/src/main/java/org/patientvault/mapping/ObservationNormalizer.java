@@ -140,8 +140,7 @@ public final class ObservationNormalizer {
         String from = recognise(q);
         if (from == null && !q.hasUnit() && !q.hasCode() && isDimensionless(canonical)) {
             // pH and specific gravity are routinely sent without a unit; the canonical one is implied.
-            keepOriginal(q);
-            setUnit(q, canonical);
+            relabel(q, canonical);
             return TerminologyReport.UnitOutcome.SPELLING_NORMALIZED;
         }
         if (from == null) {
@@ -152,16 +151,14 @@ public final class ObservationNormalizer {
             if (isUcumAs(q, from)) {
                 return TerminologyReport.UnitOutcome.NO_CONVERSION;
             }
-            keepOriginal(q);
-            setUnit(q, from);
+            relabel(q, from);
             return TerminologyReport.UnitOutcome.NO_CONVERSION;
         }
         if (conv.get().isIdentity()) {
             if (isUcumAs(q, canonical)) {
                 return TerminologyReport.UnitOutcome.ALREADY_CANONICAL;
             }
-            keepOriginal(q);
-            setUnit(q, canonical);
+            relabel(q, canonical);
             return TerminologyReport.UnitOutcome.SPELLING_NORMALIZED;
         }
         keepOriginal(q);
@@ -199,12 +196,39 @@ public final class ObservationNormalizer {
         q.setSystem(UcumUnits.UCUM_SYSTEM).setCode(ucum).setUnit(ucum);
     }
 
+    /**
+     * Sets the UCUM unit without changing the value. The original is kept only when the unit text
+     * changes ("mmHg" → "mm[Hg]"); adding the UCUM system and code to a unit already written as UCUM
+     * loses nothing.
+     */
+    private static void relabel(Quantity q, String ucum) {
+        if (!ucum.equals(q.getUnit())) {
+            keepOriginal(q);
+        }
+        setUnit(q, ucum);
+    }
+
     private static void keepOriginal(Quantity q) {
         if (q.getExtensionByUrl(ORIGINAL_QUANTITY) != null) {
             return;
         }
-        Quantity original = q.copy();
-        original.getExtension().clear();
+        // always a plain Quantity, also when q is a SimpleQuantity (reference range), so readers see one type
+        Quantity original = new Quantity();
+        if (q.hasValue()) {
+            original.setValue(q.getValue());
+        }
+        if (q.hasComparator()) {
+            original.setComparator(q.getComparator());
+        }
+        if (q.hasUnit()) {
+            original.setUnit(q.getUnit());
+        }
+        if (q.hasSystem()) {
+            original.setSystem(q.getSystem());
+        }
+        if (q.hasCode()) {
+            original.setCode(q.getCode());
+        }
         q.addExtension(ORIGINAL_QUANTITY, original);
     }
 }
