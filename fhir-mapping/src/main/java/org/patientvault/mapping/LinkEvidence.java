@@ -40,13 +40,14 @@ public record LinkEvidence(String organizationId, List<Fact> facts) {
      *
      * @param system    identifier system concerned, or null
      * @param value     identifier value (masked for resident IDs), or null
-     * @param patientId vault Patient concerned, or null
-     * @param detail    human-readable explanation without national IDs or clinical values
+     * @param patientIds vault Patients concerned (empty if none)
+     * @param detail     human-readable explanation without national IDs or clinical values
      */
-    public record Fact(FactKind kind, String system, String value, String patientId, String detail) {
+    public record Fact(FactKind kind, String system, String value, List<String> patientIds, String detail) {
         public Fact {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(detail, "detail");
+            patientIds = patientIds == null ? List.of() : List.copyOf(patientIds);
         }
     }
 

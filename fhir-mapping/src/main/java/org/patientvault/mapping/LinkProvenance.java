@@ -53,10 +53,8 @@ public final class LinkProvenance {
             if (f.value() != null) {
                 e.addExtension("value", new StringType(f.value()));
             }
-            if (f.patientId() != null) {
-                for (String id : f.patientId().split(",")) {
-                    e.addExtension("patient", new Reference("Patient/" + id));
-                }
+            for (String id : f.patientIds()) {
+                e.addExtension("patient", new Reference("Patient/" + id));
             }
             e.addExtension("detail", new StringType(f.detail()));
         }

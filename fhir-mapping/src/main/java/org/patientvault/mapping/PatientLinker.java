@@ -87,9 +87,9 @@ public final class PatientLinker {
                 facts.add(new Fact(FactKind.MRN_UNKNOWN, source.mrnSystem(), mrn, null, "MRN not seen before"));
                 continue;
             }
-            facts.add(new Fact(FactKind.MRN_MATCH, source.mrnSystem(), mrn, hit.get().patientId(), "MRN known"));
+            facts.add(new Fact(FactKind.MRN_MATCH, source.mrnSystem(), mrn, List.of(hit.get().patientId()), "MRN known"));
             if (byMrn != null && !byMrn.patientId().equals(hit.get().patientId())) {
-                facts.add(new Fact(FactKind.IDENTIFIER_CONFLICT, source.mrnSystem(), mrn, hit.get().patientId(),
+                facts.add(new Fact(FactKind.IDENTIFIER_CONFLICT, source.mrnSystem(), mrn, List.of(hit.get().patientId()),
                         "MRNs of this Patient point to different vault patients"));
                 return new LinkDecision.Reject(LinkDecision.RejectReason.MRN_CONFLICT,
                         "the MRNs on this Patient belong to different patients in the vault",
@@ -106,12 +106,12 @@ public final class PatientLinker {
         if (residentId != null) {
             Optional<PatientIndex.Entry> byRid = index.findByResidentId(residentId);
             facts.add(byRid.map(e -> new Fact(FactKind.RESIDENT_ID_MATCH, IdentitySystems.RESIDENT_ID,
-                            residentId.masked(), e.patientId(), "resident ID known"))
+                            residentId.masked(), List.of(e.patientId()), "resident ID known"))
                     .orElseGet(() -> new Fact(FactKind.RESIDENT_ID_UNKNOWN, IdentitySystems.RESIDENT_ID,
                             residentId.masked(), null, "resident ID not seen before")));
             if (byMrn != null && byMrn.residentId() != null && !byMrn.residentId().equals(residentId)) {
                 facts.add(new Fact(FactKind.RESIDENT_ID_CONFLICT, IdentitySystems.RESIDENT_ID,
-                        byMrn.residentId().masked(), byMrn.patientId(),
+                        byMrn.residentId().masked(), List.of(byMrn.patientId()),
                         "the patient this MRN belongs to has another resident ID"));
                 return new LinkDecision.Reject(LinkDecision.RejectReason.RESIDENT_ID_CONFLICT,
                         "resident ID " + residentId.masked() + " conflicts with resident ID "
@@ -120,7 +120,7 @@ public final class PatientLinker {
             }
             if (byMrn != null && byRid.isPresent() && !byRid.get().patientId().equals(byMrn.patientId())) {
                 facts.add(new Fact(FactKind.IDENTIFIER_CONFLICT, IdentitySystems.RESIDENT_ID, residentId.masked(),
-                        byRid.get().patientId(), "resident ID and MRN point to different vault patients"));
+                        List.of(byRid.get().patientId()), "resident ID and MRN point to different vault patients"));
                 return new LinkDecision.Reject(LinkDecision.RejectReason.RESIDENT_ID_CONFLICT,
                         "resident ID " + residentId.masked()
                                 + " belongs to a different patient than this hospital's MRN",
@@ -137,7 +137,7 @@ public final class PatientLinker {
                 lookalikes = index.findCandidates(name, birthDate, phone).stream()
                         .filter(e -> e.residentId() == null).map(PatientIndex.Entry::patientId).distinct().toList();
                 if (!lookalikes.isEmpty()) {
-                    facts.add(new Fact(FactKind.DEMOGRAPHIC_MATCH, null, null, String.join(",", lookalikes),
+                    facts.add(new Fact(FactKind.DEMOGRAPHIC_MATCH, null, null, lookalikes,
                             "existing records without resident ID share name, birth date and phone"));
                 }
             }
@@ -151,7 +151,7 @@ public final class PatientLinker {
             List<String> candidates = index.findCandidates(name, birthDate, phone).stream()
                     .map(PatientIndex.Entry::patientId).distinct().toList();
             if (!candidates.isEmpty()) {
-                facts.add(new Fact(FactKind.DEMOGRAPHIC_MATCH, null, null, String.join(",", candidates),
+                facts.add(new Fact(FactKind.DEMOGRAPHIC_MATCH, null, null, candidates,
                         "name, birth date and phone match; weak evidence, needs the patient's confirmation"));
                 return new LinkDecision.ClaimCandidate(candidates, new LinkEvidence(org, facts));
             }

@@ -81,6 +81,13 @@ class PatientLinkerTest {
         assertThat(rural).isInstanceOfSatisfying(LinkDecision.ClaimCandidate.class,
                 c -> assertThat(c.candidatePatientIds()).containsExactly(id));
         assertThat(vault.findByMrn(RURAL.mrnSystem(), "YQ-42")).isEmpty();
+        assertThat(rural.evidence().facts()).filteredOn(f -> f.kind() == LinkEvidence.FactKind.DEMOGRAPHIC_MATCH)
+                .singleElement().satisfies(f -> assertThat(f.patientIds()).containsExactly(id));
+        Provenance claimProv = LinkProvenance.of(rural, Instant.EPOCH);
+        assertThat(claimProv.getActivity().getCodingFirstRep().getCode()).isEqualTo("claim-candidate");
+        assertThat(claimProv.getExtensionsByUrl(IdentitySystems.LINK_EVIDENCE_EXTENSION).stream()
+                .flatMap(x -> x.getExtensionsByUrl("patient").stream())
+                .map(x -> ((Reference) x.getValue()).getReference())).containsExactly("Patient/" + id);
 
         vault.claim(0, id); // the patient says "yes, this is mine"
         LinkDecision again = vault.submit(linker, patient(null, RURAL, "YQ-42", null, null), RURAL);
