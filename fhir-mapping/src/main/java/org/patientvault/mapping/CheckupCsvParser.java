@@ -54,6 +54,13 @@ public final class CheckupCsvParser {
             fmt("uuuu-MM-dd HH:mm"), fmt("uuuu-MM-dd HH:mm:ss"), fmt("uuuu-MM-dd'T'HH:mm"),
             fmt("uuuu-MM-dd'T'HH:mm:ss"), fmt("uuuu/M/d H:mm"), fmt("uuuu/M/d H:mm:ss"));
 
+    /**
+     * "5.6mmol/L", "35 U/L", "6.1%": a quantity with its unit typed into the value cell. Dipstick grades
+     * such as "1+" or "2+" do not match (no letter, %, / or × after the number).
+     */
+    private static final java.util.regex.Pattern NUMBER_WITH_UNIT =
+            java.util.regex.Pattern.compile("[<>≤≥]?=?\\s*[+-]?(\\d+(\\.\\d*)?|\\.\\d+)\\s*[\\p{L}%/×*^µμ].*");
+
     private final long maxBytes;
 
     /**
@@ -306,6 +313,9 @@ public final class CheckupCsvParser {
                 if (unit != null) {
                     errors.add(new CheckupCsvError(line, "value", "not a number, but a unit is given so a "
                             + "quantity is expected (leave unit empty for qualitative results such as 阴性 or +)"));
+                } else if (NUMBER_WITH_UNIT.matcher(v).matches()) {
+                    errors.add(new CheckupCsvError(line, "value", "a number followed by a unit; put the number in "
+                            + "value and the unit in the unit column"));
                 } else {
                     text = value;
                 }

@@ -47,8 +47,6 @@ public final class TerminologyMaps {
     private static final Set<ConceptMapEquivalence> NOT_A_MAPPING =
             Set.of(ConceptMapEquivalence.UNMATCHED, ConceptMapEquivalence.DISJOINT);
 
-    private static volatile FhirContext sharedContext;
-
     private final List<ConceptMap> maps;
     private final Map<String, TerminologyMatch> hospitalBySystemCode;
     private final Map<String, TerminologyMatch> hospitalAgnostic;
@@ -82,21 +80,7 @@ public final class TerminologyMaps {
      * {@link #starter(FhirContext)} with the application's context).
      */
     public static TerminologyMaps starter() {
-        return starter(context());
-    }
-
-    private static FhirContext context() {
-        FhirContext c = sharedContext;
-        if (c == null) {
-            synchronized (TerminologyMaps.class) {
-                c = sharedContext;
-                if (c == null) {
-                    c = FhirContext.forR4();
-                    sharedContext = c;
-                }
-            }
-        }
-        return c;
+        return starter(FhirContext.forR4Cached());
     }
 
     /** The starter ConceptMaps as resources (e.g. to load them into the FHIR server). */

@@ -93,6 +93,26 @@ class CheckupCsvParserTest {
         });
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"5.6mmol/L", "35 U/L", "6.1%", "<0.5 mg/L"})
+    void unitTypedIntoTheValueCellIsRejected(String value) {
+        CheckupCsvException e = refused(() -> parse(HEADER + ",M-1,,,,,2026-11-20,GLU,血糖," + value + ",,,\n"));
+        assertThat(e.errors()).singleElement().satisfies(err -> {
+            assertThat(err.column()).isEqualTo("value");
+            assertThat(err.message()).contains("unit column");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"阴性", "negative", "+", "2+", "+-", "trace", "阳性(+)"})
+    void qualitativeValuesWithoutUnitAreText(String value) {
+        assertThat(parse(HEADER + ",M-1,,,,,2026-11-20,PRO,尿蛋白," + value + ",,,\n"))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.text()).isEqualTo(value);
+                    assertThat(r.value()).isNull();
+                });
+    }
+
     @Test
     void badDateGenderAndReferenceAreReportedTogether() {
         CheckupCsvException e = refused(() -> parse(HEADER
