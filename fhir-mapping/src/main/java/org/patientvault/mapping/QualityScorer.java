@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Formula (also in {@code docs/data-quality.md} and the weights file): per resource, each category scores the
  * product of {@code 1 - penalty} over its issues (penalty = severity penalty × extent); the resource score is the
- * category-weighted mean; the submission score is the resource-type-weighted mean of the resource scores.
+ * category-weighted mean; the submission score is the resource-type-weighted mean of the resource scores, where a
+ * later copy of an earlier entry (same fingerprint) is left out of the mean and instead multiplies the submission
+ * score by {@code 1 - (1 - copyScore) * copyWeight / totalWeight}, so a duplicate can never raise the score.
  *
  * <p>Thread-safe and meant to be a singleton. Cost: the checks for each resource type are resolved at
  * construction; scoring is one pass over the resources, each check a few field reads (no FHIRPath, no reflection
@@ -128,6 +130,8 @@ public final class QualityScorer {
         List<String> failures = new ArrayList<>();
         double weighted = 0;
         double weightSum = 0;
+        List<double[]> redundant = new ArrayList<>(); // {weight, score} of later copies of an earlier entry
+        SubmissionIndex index = SubmissionIndex.of(ctx);
         for (int i = 0; i < resources.size(); i++) {
             Resource r = resources.get(i);
             if (r == null) {
@@ -164,13 +168,22 @@ public final class QualityScorer {
             }
             double score = clamp(num / den);
             String id = ctx.fullUrl(i).orElseGet(() -> r.getIdElement() == null ? "" : r.getIdElement().getValue());
-            String fp = SubmissionIndex.of(ctx).fingerprint(i).orElse(null);
+            String fp = index.fingerprint(i).orElse(null);
             results.add(new QualityResourceResult(i, type, id, score, cats, col.issues, fp));
             double w = weights.resourceWeight(type);
-            weighted += w * score;
-            weightSum += w;
+            if (fp != null && index.firstIndexOf(fp) < i) {
+                // a copy is not another record: it must not dilute the mean, it costs the submission instead
+                redundant.add(new double[] {w, score});
+            } else {
+                weighted += w * score;
+                weightSum += w;
+            }
         }
-        double submissionScore = weightSum == 0 ? 1.0 : clamp(weighted / weightSum);
+        double submissionScore = weightSum == 0 ? 1.0 : weighted / weightSum;
+        for (double[] copy : redundant) {
+            submissionScore *= 1.0 - (1.0 - copy[1]) * Math.min(1.0, weightSum == 0 ? 1.0 : copy[0] / weightSum);
+        }
+        submissionScore = clamp(submissionScore);
         return new QualityReport(submissionScore, results, bundleMode, failures);
     }
 

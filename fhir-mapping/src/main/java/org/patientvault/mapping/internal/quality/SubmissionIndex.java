@@ -135,14 +135,31 @@ public final class SubmissionIndex {
         return patients.size() == 1 ? Optional.of(patients.get(0)) : Optional.empty();
     }
 
-    /** Birth date (ISO, possibly partial like {@code 1980-05}) known for the resource's patient. */
+    /**
+     * Birth date (ISO, possibly partial like {@code 1980-05}) known for the resource's patient: the app's, else
+     * Patient.birthDate, else the date encoded in a valid resident ID.
+     */
     public Optional<String> birthDate(Resource r) {
         if (context.birthDate().isPresent()) {
             return Optional.of(context.birthDate().get().toString());
         }
-        return patientOf(r).filter(Patient::hasBirthDateElement)
-                .map(p -> p.getBirthDateElement().getValueAsString())
-                .filter(s -> s != null && !s.isBlank());
+        Optional<Patient> patient = patientOf(r);
+        if (patient.isEmpty()) {
+            return Optional.empty();
+        }
+        Patient p = patient.get();
+        if (p.hasBirthDateElement() && p.getBirthDateElement().getValueAsString() != null) {
+            return Optional.of(p.getBirthDateElement().getValueAsString());
+        }
+        // Chinese records often omit birthDate but carry the resident ID, which encodes it; trust only a valid ID
+        for (Identifier id : p.getIdentifier()) {
+            if (Systems.RESIDENT_ID.equals(id.getSystem())
+                    && ResidentIdChecksum.validate(id.getValue()) == ResidentIdChecksum.Problem.NONE) {
+                String v = id.getValue();
+                return Optional.of(v.substring(6, 10) + "-" + v.substring(10, 12) + "-" + v.substring(12, 14));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Administrative gender known for the resource's patient. */
