@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe and meant to be a singleton. Cost: the checks for each resource type are resolved at
  * construction; scoring is one pass over the resources, each check a few field reads (no FHIRPath, no reflection
- * for the common types), plus one index of the submission built on first use. A checkup Bundle of 100 resources
- * scores in well under a millisecond once warm (see {@code docs/data-quality.md}).
+ * for the common types), plus one index of the submission built on first use (one SHA-256 per fingerprinted
+ * resource). Measured: about 1.1 ms of CPU for a 100-resource checkup Bundle once warm (see
+ * {@code docs/data-quality.md}).
  */
 public final class QualityScorer {
     private static final Logger LOG = LoggerFactory.getLogger(QualityScorer.class);

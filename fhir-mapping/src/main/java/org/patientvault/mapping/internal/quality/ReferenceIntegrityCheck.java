@@ -9,10 +9,15 @@ import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Specimen;
 import org.patientvault.mapping.QualityCategory;
 import org.patientvault.mapping.QualityContext;
 import org.patientvault.mapping.QualityIssueSink;
@@ -23,7 +28,8 @@ import org.patientvault.mapping.QualitySeverity;
  * relative {@code Type/id} references must point into the submission, or (relative ones) to a resource the app's
  * resolver says exists in the vault; {@code #id} must name a contained resource. Absolute URLs to other servers and
  * logical (identifier-only) references are not checked. The common clinical types are walked by hand, with
- * FHIRPath locations; other types fall back to HAPI's terser (slower, location = resource type).
+ * FHIRPath locations; other types fall back to HAPI's terser on {@code FhirContext.forR4Cached()} (slower; the
+ * first such resource in the JVM pays the context's one-time start-up; location = resource type).
  */
 final class ReferenceIntegrityCheck extends BaseCheck {
     private record Ref(String location, Reference reference) {
@@ -131,6 +137,23 @@ final class ReferenceIntegrityCheck extends BaseCheck {
             for (int i = 0; i < e.getParticipant().size(); i++) {
                 add(out, "Encounter.participant[" + i + "].individual", e.getParticipant().get(i).getIndividual());
             }
+        } else if (r instanceof Organization o) {
+            add(out, "Organization.partOf", o.getPartOf());
+            addAll(out, "Organization.endpoint", o.getEndpoint());
+        } else if (r instanceof Practitioner) {
+            return out; // no references worth checking in a checkup submission
+        } else if (r instanceof PractitionerRole pr) {
+            add(out, "PractitionerRole.practitioner", pr.getPractitioner());
+            add(out, "PractitionerRole.organization", pr.getOrganization());
+            addAll(out, "PractitionerRole.location", pr.getLocation());
+        } else if (r instanceof Specimen sp) {
+            add(out, "Specimen.subject", sp.getSubject());
+            addAll(out, "Specimen.parent", sp.getParent());
+        } else if (r instanceof ServiceRequest sr) {
+            add(out, "ServiceRequest.subject", sr.getSubject());
+            add(out, "ServiceRequest.encounter", sr.getEncounter());
+            add(out, "ServiceRequest.requester", sr.getRequester());
+            addAll(out, "ServiceRequest.performer", sr.getPerformer());
         } else {
             // Other types: the terser walks the model through HAPI's cached definitions; fine for the rarer types.
             for (Reference ref : FhirContext.forR4Cached().newTerser()
