@@ -1,0 +1,53 @@
+package org.patientvault.mapping;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.patientvault.mapping.internal.dicom.Part10Parser;
+
+/**
+ * Streaming DICOM Part-10 reader: 128-byte preamble and {@code DICM}, file meta information (explicit VR little
+ * endian), then the dataset in implicit VR little endian, explicit VR little endian, deflated explicit VR little endian,
+ * explicit VR big endian (binary values are converted to little endian in the model), or any compressed syntax (explicit
+ * VR little endian with encapsulated pixel data kept as fragments).
+ *
+ * <p>Cost: one pass, a 64 KiB buffer, and memory for the values kept. With {@link DicomReadOptions.PixelDataMode#SKIP}
+ * or {@code STOP} the pixel data is never in memory, so metadata of a multi-GiB file costs a few KiB. Limits from
+ * {@link DicomReadOptions} bound single values and nesting depth. Stateless and thread-safe; construct once.
+ */
+public final class DicomReader {
+    private final DicomReadOptions options;
+
+    public DicomReader(DicomReadOptions options) {
+        this.options = options;
+    }
+
+    /** A reader with {@link DicomReadOptions#defaults()}. */
+    public DicomReader() {
+        this(DicomReadOptions.defaults());
+    }
+
+    /**
+     * Reads one Part-10 stream. The stream is not closed. With {@code STOP} it is left positioned at the first byte of
+     * the pixel data value (buffering may have consumed more from {@code in}; pass a {@link java.io.BufferedInputStream}
+     * to keep control of it).
+     *
+     * @throws DicomParseException on malformed or over-limit input, with offset and tag
+     * @throws IOException         when reading the stream fails
+     */
+    public DicomFile read(InputStream in) throws IOException {
+        return new Part10Parser(in, options).parse();
+    }
+
+    /** Reads a file. */
+    public DicomFile read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in);
+        }
+    }
+
+    public DicomReadOptions options() {
+        return options;
+    }
+}
