@@ -1,0 +1,145 @@
+package org.patientvault.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.patientvault.mapping.internal.dicom.DicomFixtures;
+import org.patientvault.mapping.internal.dicom.OracleCompare;
+
+class DicomReaderTest {
+    static DicomFixtures fx;
+    final DicomReader reader = new DicomReader();
+
+    @BeforeAll
+    static void fixtures() throws IOException {
+        fx = DicomFixtures.get();
+    }
+
+    @Test
+    void everyFixtureMatchesDcm2jsonTagByTag() throws IOException {
+        List<Path> all = new java.util.ArrayList<>(fx.ctSeries1);
+        all.addAll(fx.ctSeries2);
+        all.addAll(List.of(fx.ctBigEndian, fx.ctImplicit, fx.mrMultiframe, fx.mrDeflated, fx.usRgb, fx.ctJpeg,
+                fx.ct8bit, fx.usJpegImg2dcm));
+        for (Path p : all) {
+            DicomFile f = reader.read(p);
+            int compared = OracleCompare.assertMatchesDcm2json(p, f.dataset());
+            assertThat(compared).as("tags compared in %s", p.getFileName()).isGreaterThan(10);
+        }
+    }
+
+    @Test
+    void ctValuesGb18030AndTypedAccessors() throws IOException {
+        DicomFile f = reader.read(fx.ctSeries1.get(1));
+        DicomDataset ds = f.dataset();
+        assertThat(f.transferSyntaxUid()).isEqualTo(DicomTransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        assertThat(ds.charset().name()).isEqualTo("GB18030");
+        assertThat(ds.getString(DicomTags.PatientName)).isEqualTo("张^三");
+        assertThat(ds.getString(DicomTags.StudyDescription)).isEqualTo("胸部CT平扫");
+        assertThat(ds.getString(DicomTags.StudyInstanceUID)).isEqualTo(DicomFixtures.CT_STUDY);
+        assertThat(ds.getInt(DicomTags.Rows, -1)).isEqualTo(DicomFixtures.CT_ROWS);
+        assertThat(ds.getInt(DicomTags.InstanceNumber, -1)).isEqualTo(2);
+        assertThat(ds.getDoubles(DicomTags.ImagePositionPatient)).containsExactly(-100, -120.5, 2.25);
+        assertThat(ds.getDouble(DicomTags.RescaleIntercept, 0)).isEqualTo(-1024);
+        assertThat(ds.getStrings(DicomTags.ImageType)).containsExactly("ORIGINAL", "PRIMARY", "AXIAL");
+        List<DicomDataset> code = ds.getSequence(DicomTags.RequestedProcedureCodeSequence);
+        assertThat(code).hasSize(1);
+        assertThat(code.get(0).getString(DicomTags.CodeValue)).isEqualTo("24627-2");
+        assertThat(code.get(0).charset().name()).as("items inherit the charset").isEqualTo("GB18030");
+        byte[] raw = Files.readAllBytes(fx.dir.resolve("ct1-2.raw"));
+        assertThat(ds.get(DicomTags.PixelData).orElseThrow().bytes()).isEqualTo(raw);
+    }
+
+    @Test
+    void bigEndianAndImplicitDecodeToTheSameModelAsLittleEndian() throws IOException {
+        DicomDataset le = reader.read(fx.ctSeries1.get(0)).dataset();
+        DicomFile be = reader.read(fx.ctBigEndian);
+        DicomFile im = reader.read(fx.ctImplicit);
+        assertThat(be.transferSyntaxUid()).isEqualTo(DicomTransferSyntax.EXPLICIT_VR_BIG_ENDIAN);
+        assertThat(im.transferSyntaxUid()).isEqualTo(DicomTransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
+        for (DicomDataset other : List.of(be.dataset(), im.dataset())) {
+            assertThat(other.getInt(DicomTags.Columns, -1)).isEqualTo(DicomFixtures.CT_COLS);
+            assertThat(other.getInt(DicomTags.BitsStored, -1)).isEqualTo(12);
+            assertThat(other.getString(DicomTags.PatientName)).isEqualTo(le.getString(DicomTags.PatientName));
+            assertThat(other.getSequence(DicomTags.RequestedProcedureCodeSequence))
+                    .isEqualTo(le.getSequence(DicomTags.RequestedProcedureCodeSequence));
+        }
+        byte[] raw9 = Files.readAllBytes(fx.dir.resolve("ct-be.raw"));
+        assertThat(be.dataset().get(DicomTags.PixelData).orElseThrow().bytes()).as("BE OW swapped to LE").isEqualTo(raw9);
+    }
+
+    @Test
+    void mrImplicitUtf8MultiFrameAndDeflated() throws IOException {
+        DicomDataset mr = reader.read(fx.mrMultiframe).dataset();
+        DicomFile deflated = reader.read(fx.mrDeflated);
+        assertThat(deflated.transferSyntaxUid()).isEqualTo(DicomTransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN);
+        assertThat(mr.charset().name()).isEqualTo("UTF-8");
+        assertThat(mr.getString(DicomTags.PatientName)).isEqualTo("李^四=李^四=li^si");
+        assertThat(mr.getInt(DicomTags.NumberOfFrames, 0)).isEqualTo(3);
+        assertThat(mr.getDouble(DicomTags.MagneticFieldStrength, 0)).isEqualTo(1.5);
+        assertThat(mr.getString(DicomTags.SequenceName)).isEqualTo("*tse2d1");
+        assertThat(deflated.dataset().getString(DicomTags.PatientName)).isEqualTo("李^四=李^四=li^si");
+        assertThat(deflated.dataset().get(DicomTags.PixelData).orElseThrow().bytes())
+                .isEqualTo(mr.get(DicomTags.PixelData).orElseThrow().bytes());
+    }
+
+    @Test
+    void usUndefinedLengthSequencesAndLatin1() throws IOException {
+        DicomDataset us = reader.read(fx.usRgb).dataset();
+        assertThat(us.getString(DicomTags.PatientName)).isEqualTo("Müller^Jörg");
+        List<DicomDataset> regions = us.getSequence(DicomTags.SequenceOfUltrasoundRegions);
+        assertThat(regions).hasSize(2);
+        assertThat(regions.get(0).getInt(DicomTags.TransducerFrequency, 0)).isEqualTo(3500);
+        assertThat(regions.get(0).getDouble(DicomTags.PhysicalDeltaX, 0)).isEqualTo(0.015);
+        assertThat(regions.get(1).getInt(DicomTags.TransducerFrequency, 0)).isEqualTo(5000);
+        assertThat(us.getStrings(DicomTags.TransducerData)).containsExactly("C5-2", "curved");
+    }
+
+    @Test
+    void jpegBaselineKeepsFragmentsAndOffsetTable() throws IOException {
+        DicomFile f = reader.read(fx.ctJpeg);
+        assertThat(f.transferSyntaxUid()).isEqualTo(DicomTransferSyntax.JPEG_BASELINE);
+        DicomElement px = f.dataset().get(DicomTags.PixelData).orElseThrow();
+        assertThat(px.isEncapsulated()).isTrue();
+        assertThat(px.fragments()).hasSizeGreaterThanOrEqualTo(2);
+        byte[] first = px.fragments().get(1);
+        assertThat(first[0] & 0xFF).isEqualTo(0xFF);
+        assertThat(first[1] & 0xFF).as("JPEG SOI").isEqualTo(0xD8);
+    }
+
+    @Test
+    void skipModeRecordsPixelDataOffsetWithoutLoadingIt() throws IOException {
+        Path p = fx.ctSeries1.get(0);
+        DicomFile f = new DicomReader(DicomReadOptions.metadataOnly()).read(p);
+        DicomElement px = f.dataset().get(DicomTags.PixelData).orElseThrow();
+        assertThat(px.isBulkDataReference()).isTrue();
+        byte[] file = Files.readAllBytes(p);
+        byte[] raw = Files.readAllBytes(fx.dir.resolve("ct1-1.raw"));
+        assertThat(px.bulkDataLength()).isEqualTo(raw.length);
+        assertThat(java.util.Arrays.copyOfRange(file, (int) px.bulkDataOffset(), (int) px.bulkDataOffset() + raw.length))
+                .isEqualTo(raw);
+        assertThat(f.dataset().getString(DicomTags.PatientID)).isEqualTo("MRN0001");
+        DicomFile jpeg = new DicomReader(DicomReadOptions.metadataOnly()).read(fx.ctJpeg);
+        assertThat(jpeg.dataset().get(DicomTags.PixelData).orElseThrow().bulkDataLength()).isEqualTo(-1);
+    }
+
+    @Test
+    void stopModeLeavesTheStreamAtThePixelData() throws IOException {
+        Path p = fx.ctSeries1.get(2);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(p))) {
+            DicomFile f = new DicomReader(DicomReadOptions.defaults()
+                    .withPixelData(DicomReadOptions.PixelDataMode.STOP)).read(in);
+            assertThat(f.stoppedAtPixelData()).isTrue();
+            DicomElement px = f.dataset().get(DicomTags.PixelData).orElseThrow();
+            byte[] rest = in.readNBytes((int) px.bulkDataLength());
+            assertThat(rest).isEqualTo(Files.readAllBytes(fx.dir.resolve("ct1-3.raw")));
+        }
+    }
+}
