@@ -43,8 +43,9 @@ public final class Dcmtk {
                 p.destroyForcibly();
                 throw new AssertionError(name + " timed out: " + cmd);
             }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
+            // new String(...) replaces malformed bytes: dcmdump prints values in their own charset (e.g. GB18030).
+            return new Result(p.exitValue(), new String(Files.readAllBytes(out), StandardCharsets.UTF_8),
+                    new String(Files.readAllBytes(err), StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
