@@ -64,7 +64,8 @@ class DicomReaderBadInputTest {
         byte[] file = Files.readAllBytes(fx.usRgb);
         int errors = 0;
         for (int cut = 0; cut < file.length; cut += 3) {
-            Throwable t = catchThrowable(() -> read(Arrays.copyOf(file, cut)));
+            int at = cut;
+            Throwable t = catchThrowable(() -> read(Arrays.copyOf(file, at)));
             if (t != null) {
                 assertThat(t).as("cut at %d", cut).isInstanceOf(DicomParseException.class);
                 errors++;
