@@ -142,4 +142,41 @@ class DicomReaderTest {
             assertThat(rest).isEqualTo(Files.readAllBytes(fx.dir.resolve("ct1-3.raw")));
         }
     }
+
+    @Test
+    void metadataOfAOneGibibyteFileWithoutLoadingThePixels() throws IOException {
+        DicomDataset ds = new DicomReader().read(fx.ct8bit).dataset();
+        ds.remove(DicomTags.PixelData);
+        byte[] head = new DicomWriter().toBytes(DicomFile.of(ds, DicomTransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
+        Path big = fx.dir.resolve("big-sparse.dcm");
+        long pixels = 1L << 30;
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(0);
+            f.write(head);
+            // (7FE0,0010) OB of 1 GiB, left sparse on disk, then a trailing (FFFC,FFFC) padding element
+            f.write(new byte[] {(byte) 0xE0, 0x7F, 0x10, 0x00, 'O', 'B', 0, 0, 0, 0, 0, 0x40});
+            f.seek(head.length + 12 + pixels);
+            f.write(new byte[] {(byte) 0xFC, (byte) 0xFF, (byte) 0xFC, (byte) 0xFF, 'O', 'B', 0, 0, 2, 0, 0, 0, 7, 7});
+        }
+        try {
+            Runtime rt = Runtime.getRuntime();
+            long before = rt.totalMemory() - rt.freeMemory();
+            long start = System.nanoTime();
+            DicomFile f = new DicomReader(DicomReadOptions.metadataOnly().withMaxValueLength(1 << 20)).read(big);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            long after = rt.totalMemory() - rt.freeMemory();
+            DicomElement px = f.dataset().get(DicomTags.PixelData).orElseThrow();
+            assertThat(px.bulkDataLength()).isEqualTo(pixels);
+            assertThat(px.bulkDataOffset()).isEqualTo(head.length + 12);
+            assertThat(f.dataset().get(DicomTags.DataSetTrailingPadding).orElseThrow().bytes()).containsExactly(7, 7);
+            assertThat(after - before).as("heap growth while skipping 1 GiB").isLessThan(64L << 20);
+            assertThat(millis).as("skipping seeks instead of reading").isLessThan(5_000);
+            // loading it with a 1 MiB value limit is refused up front
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DicomReader(DicomReadOptions.defaults()
+                    .withMaxValueLength(1 << 20)).read(big)).isInstanceOf(DicomParseException.class)
+                    .hasMessageContaining("exceeds the limit");
+        } finally {
+            Files.deleteIfExists(big);
+        }
+    }
 }
