@@ -27,11 +27,11 @@ class DicomReaderTest {
         List<Path> all = new java.util.ArrayList<>(fx.ctSeries1);
         all.addAll(fx.ctSeries2);
         all.addAll(List.of(fx.ctBigEndian, fx.ctImplicit, fx.mrMultiframe, fx.mrDeflated, fx.usRgb, fx.ctJpeg,
-                fx.ct8bit, fx.usJpegImg2dcm));
+                fx.ct8bit, fx.usJpegImg2dcm, fx.gbk));
         for (Path p : all) {
             DicomFile f = reader.read(p);
             int compared = OracleCompare.assertMatchesDcm2json(p, f.dataset());
-            assertThat(compared).as("tags compared in %s", p.getFileName()).isGreaterThan(10);
+            assertThat(compared).as("tags compared in %s", p.getFileName()).isGreaterThan(6);
         }
     }
 
@@ -178,5 +178,35 @@ class DicomReaderTest {
         } finally {
             Files.deleteIfExists(big);
         }
+    }
+
+    @Test
+    void gbkTrailBytesThatLookLikeBackslashDoNotSplitValues() throws IOException {
+        DicomDataset ds = reader.read(fx.gbk).dataset();
+        assertThat(ds.charset().name()).isEqualTo("GBK");
+        assertThat(ds.getString(DicomTags.PatientName)).isEqualTo("乗^太郎");
+        assertThat(ds.getStrings(DicomTags.OtherPatientIDs)).containsExactly("乗A", "乗B");
+    }
+
+    @Test
+    void unknownVrWithUndefinedLengthIsParsedAsAnImplicitSequence() throws IOException {
+        DicomDataset head = new DicomDataset();
+        head.putString(DicomTags.SOPClassUID, DicomVr.UI, "1.2.3");
+        head.putString(DicomTags.SOPInstanceUID, DicomVr.UI, "1.2.3.4");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(new DicomWriter().toBytes(DicomFile.of(head, DicomTransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN)));
+        out.write(new byte[] {0x32, 0x00, 0x64, 0x10, 'U', 'N', 0, 0, -1, -1, -1, -1,
+            -2, -1, 0x00, -32, -1, -1, -1, -1,
+            0x08, 0x00, 0x00, 0x01, 4, 0, 0, 0, 'A', 'B', 'C', 'D',
+            -2, -1, 0x0D, -32, 0, 0, 0, 0,
+            -2, -1, -35, -32, 0, 0, 0, 0,
+            0x10, 0x00, 0x20, 0x00, 'L', 'O', 2, 0, 'I', 'D'});
+        Path p = fx.dir.resolve("un-sequence.dcm");
+        Files.write(p, out.toByteArray());
+        DicomDataset ds = reader.read(p).dataset();
+        assertThat(ds.getSequence(DicomTags.RequestedProcedureCodeSequence)).singleElement()
+                .satisfies(item -> assertThat(item.getString(DicomTags.CodeValue)).isEqualTo("ABCD"));
+        assertThat(ds.getString(DicomTags.PatientID)).as("explicit VR resumes after the UN sequence").isEqualTo("ID");
+        org.patientvault.mapping.internal.dicom.OracleCompare.assertMatchesDcm2json(p, ds);
     }
 }

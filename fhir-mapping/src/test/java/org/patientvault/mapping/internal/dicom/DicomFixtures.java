@@ -47,6 +47,8 @@ public final class DicomFixtures {
     public Path ct8bit;
     /** RGB JPEG wrapped by img2dcm. */
     public Path usJpegImg2dcm;
+    /** GBK names whose second byte is 0x5C (backslash) inside a multi-valued LO. */
+    public Path gbk;
 
     public static synchronized DicomFixtures get() throws IOException {
         if (instance == null) {
@@ -73,6 +75,16 @@ public final class DicomFixtures {
         ctJpeg = dir.resolve("ct-jpeg.dcm");
         Dcmtk.run(dir, "dcmcjpeg", "+eb", ct8bit.toString(), ctJpeg.toString());
         usJpegImg2dcm = img2dcm();
+        gbk = dump2dcm("gbk", """
+                (0008,0005) CS [GBK]
+                (0008,0016) UI =SecondaryCaptureImageStorage
+                (0008,0018) UI [2.25.4711006.1.1]
+                (0008,0060) CS [OT]
+                (0010,0010) PN [乗^太郎]
+                (0010,1000) LO [乗A\\乗B]
+                (0020,000d) UI [2.25.4711006]
+                (0020,000e) UI [2.25.4711006.1]
+                """, Charset.forName("GBK"), "+te");
     }
 
     /** Stored CT value at (x, y): signed, increasing along x. */
