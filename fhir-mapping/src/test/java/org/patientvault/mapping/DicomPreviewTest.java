@@ -132,6 +132,22 @@ class DicomPreviewTest {
     }
 
     @Test
+    void multiFrameJpegPicksTheRightFrameWithOrWithoutOffsetTable() throws IOException {
+        for (Path p : List.of(fx.usJpegMultiframe, fx.usJpegMultiframeNoOffsets)) {
+            DicomFile f = reader.read(p);
+            assertThat(f.transferSyntaxUid()).isEqualTo(DicomTransferSyntax.JPEG_BASELINE);
+            BufferedImage first = png(preview.render(f, 0));
+            BufferedImage second = png(preview.render(f, 1));
+            assertThat(second.getWidth()).isEqualTo(DicomFixtures.US_COLS);
+            int g0 = (first.getRGB(25, 15) >> 8) & 0xFF;
+            int g1 = (second.getRGB(25, 15) >> 8) & 0xFF;
+            assertThat(g0).as("%s frame 0 green", p.getFileName()).isLessThan(20);
+            assertThat(g1).as("%s frame 1 green", p.getFileName()).isBetween(85, 115);
+            assertThat(preview.render(f, 2).noPreviewReason()).contains("out of range");
+        }
+    }
+
+    @Test
     void otherSyntaxesAndUnloadedPixelsGiveNoPreview() throws IOException {
         Path jls = fx.dir.resolve("ct-jls.dcm");
         Dcmtk.run(fx.dir, "dcmcjpls", fx.ct8bit.toString(), jls.toString());

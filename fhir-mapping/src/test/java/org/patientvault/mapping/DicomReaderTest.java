@@ -27,7 +27,7 @@ class DicomReaderTest {
         List<Path> all = new java.util.ArrayList<>(fx.ctSeries1);
         all.addAll(fx.ctSeries2);
         all.addAll(List.of(fx.ctBigEndian, fx.ctImplicit, fx.mrMultiframe, fx.mrDeflated, fx.usRgb, fx.ctJpeg,
-                fx.ct8bit, fx.usJpegImg2dcm, fx.gbk));
+                fx.ct8bit, fx.usJpegImg2dcm, fx.gbk, fx.usJpegMultiframe, fx.usJpegMultiframeNoOffsets));
         for (Path p : all) {
             DicomFile f = reader.read(p);
             int compared = OracleCompare.assertMatchesDcm2json(p, f.dataset());

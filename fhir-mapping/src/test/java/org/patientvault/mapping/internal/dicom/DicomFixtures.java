@@ -47,6 +47,9 @@ public final class DicomFixtures {
     public Path ct8bit;
     /** RGB JPEG wrapped by img2dcm. */
     public Path usJpegImg2dcm;
+    /** The US multi-frame compressed with dcmcjpeg +eb, with and without a Basic Offset Table. */
+    public Path usJpegMultiframe;
+    public Path usJpegMultiframeNoOffsets;
     /** GBK names whose second byte is 0x5C (backslash) inside a multi-valued LO. */
     public Path gbk;
 
@@ -75,6 +78,10 @@ public final class DicomFixtures {
         ctJpeg = dir.resolve("ct-jpeg.dcm");
         Dcmtk.run(dir, "dcmcjpeg", "+eb", ct8bit.toString(), ctJpeg.toString());
         usJpegImg2dcm = img2dcm();
+        usJpegMultiframe = dir.resolve("us-jpeg-mf.dcm");
+        Dcmtk.run(dir, "dcmcjpeg", "+eb", usRgb.toString(), usJpegMultiframe.toString());
+        usJpegMultiframeNoOffsets = dir.resolve("us-jpeg-mf-nobot.dcm");
+        Dcmtk.run(dir, "dcmcjpeg", "+eb", "-ot", usRgb.toString(), usJpegMultiframeNoOffsets.toString());
         gbk = dump2dcm("gbk", """
                 (0008,0005) CS [GBK]
                 (0008,0016) UI =SecondaryCaptureImageStorage
