@@ -40,6 +40,23 @@ public final class DicomReader {
         return new Part10Parser(in, options).parse();
     }
 
+    /**
+     * Parses {@code in} while copying every byte of it, unchanged, to {@code copy} (e.g. the object store's upload
+     * stream): one pass, so an instance can be stored and indexed without buffering it. With
+     * {@link DicomReadOptions#metadataOnly()} memory stays at a few KiB whatever the size. Whatever the parser did not
+     * consume (after {@code STOP}) is copied too. Neither stream is closed.
+     *
+     * @throws DicomParseException when the stream is not acceptable DICOM; {@code copy} then holds a partial copy
+     */
+    public DicomFile readAndCopy(InputStream in, java.io.OutputStream copy) throws IOException {
+        org.patientvault.mapping.internal.dicom.TeeInputStream tee =
+                new org.patientvault.mapping.internal.dicom.TeeInputStream(in, copy);
+        // The parser buffers ahead; the tee sits below the buffer, so buffered bytes are copied exactly once.
+        DicomFile file = new Part10Parser(tee, options).parse();
+        tee.drain();
+        return file;
+    }
+
     /** Reads a file. */
     public DicomFile read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {

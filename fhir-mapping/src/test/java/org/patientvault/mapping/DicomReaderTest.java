@@ -171,6 +171,27 @@ class DicomReaderTest {
             assertThat(f.dataset().get(DicomTags.DataSetTrailingPadding).orElseThrow().bytes()).containsExactly(7, 7);
             assertThat(after - before).as("heap growth while skipping 1 GiB").isLessThan(64L << 20);
             assertThat(millis).as("skipping seeks instead of reading").isLessThan(5_000);
+            // store-while-parsing: every byte reaches the sink, the heap stays flat
+            long[] copied = {0};
+            java.io.OutputStream sink = new java.io.OutputStream() {
+                @Override
+                public void write(int b) {
+                    copied[0]++;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    copied[0] += len;
+                }
+            };
+            long beforeCopy = rt.totalMemory() - rt.freeMemory();
+            try (InputStream in = Files.newInputStream(big)) {
+                DicomFile teed = new DicomReader(DicomReadOptions.metadataOnly()).readAndCopy(in, sink);
+                assertThat(teed.dataset().get(DicomTags.PixelData).orElseThrow().bulkDataLength()).isEqualTo(pixels);
+            }
+            assertThat(copied[0]).isEqualTo(Files.size(big));
+            assertThat(rt.totalMemory() - rt.freeMemory() - beforeCopy).as("heap growth while copying 1 GiB")
+                    .isLessThan(64L << 20);
             // loading it with a 1 MiB value limit is refused up front
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DicomReader(DicomReadOptions.defaults()
                     .withMaxValueLength(1 << 20)).read(big)).isInstanceOf(DicomParseException.class)
@@ -208,5 +229,20 @@ class DicomReaderTest {
                 .satisfies(item -> assertThat(item.getString(DicomTags.CodeValue)).isEqualTo("ABCD"));
         assertThat(ds.getString(DicomTags.PatientID)).as("explicit VR resumes after the UN sequence").isEqualTo("ID");
         org.patientvault.mapping.internal.dicom.OracleCompare.assertMatchesDcm2json(p, ds);
+    }
+
+    @Test
+    void readAndCopyProducesAByteIdenticalCopyInEveryPixelMode() throws IOException {
+        for (DicomReadOptions.PixelDataMode mode : DicomReadOptions.PixelDataMode.values()) {
+            for (Path p : List.of(fx.ctSeries1.get(0), fx.ctJpeg, fx.mrDeflated, fx.usRgb)) {
+                java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
+                DicomFile f;
+                try (InputStream in = Files.newInputStream(p)) {
+                    f = new DicomReader(DicomReadOptions.defaults().withPixelData(mode)).readAndCopy(in, copy);
+                }
+                assertThat(copy.toByteArray()).as("%s %s", mode, p.getFileName()).isEqualTo(Files.readAllBytes(p));
+                assertThat(f.dataset().getString(DicomTags.SOPInstanceUID)).isNotNull();
+            }
+        }
     }
 }
