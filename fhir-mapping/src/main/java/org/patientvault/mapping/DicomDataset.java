@@ -86,25 +86,27 @@ public final class DicomDataset {
         return put(DicomElement.of(tag, vr, pad(joined.getBytes(cs), vr)));
     }
 
-    /** Puts binary integer values (US, SS, UL, SL, SV, UV) little endian. */
+    /** Puts integer values: binary (US, SS, UL, SL, SV, UV, little endian) or decimal text for IS. */
     public DicomDataset putInt(int tag, DicomVr vr, int... values) {
-        int w = vr.width();
-        if (w == 0 || vr == DicomVr.FL || vr == DicomVr.FD || vr == DicomVr.OF || vr == DicomVr.OD) {
-            if (vr == DicomVr.IS) {
-                String[] s = new String[values.length];
-                for (int i = 0; i < values.length; i++) {
-                    s[i] = Integer.toString(values[i]);
-                }
-                return putString(tag, vr, s);
+        if (vr == DicomVr.IS) {
+            String[] s = new String[values.length];
+            for (int i = 0; i < values.length; i++) {
+                s[i] = Integer.toString(values[i]);
             }
-            throw new DicomValueException(tag, "VR " + vr + " does not hold integers");
+            return putString(tag, vr, s);
         }
+        int w = switch (vr) {
+            case US, SS -> 2;
+            case UL, SL -> 4;
+            case SV, UV -> 8;
+            default -> throw new DicomValueException(tag, "VR " + vr + " does not hold integers");
+        };
         ByteBuffer b = ByteBuffer.allocate(w * values.length).order(ByteOrder.LITTLE_ENDIAN);
         for (int v : values) {
             switch (w) {
                 case 2 -> b.putShort((short) v);
                 case 4 -> b.putInt(v);
-                default -> b.putLong(vr == DicomVr.UV || vr == DicomVr.OV ? Integer.toUnsignedLong(v) : v);
+                default -> b.putLong(vr == DicomVr.UV ? Integer.toUnsignedLong(v) : v);
             }
         }
         return put(DicomElement.of(tag, vr, b.array()));
