@@ -37,7 +37,16 @@ public final class DicomReader {
      * @throws IOException         when reading the stream fails
      */
     public DicomFile read(InputStream in) throws IOException {
-        return new Part10Parser(in, options).parse();
+        return parse(new Part10Parser(in, options));
+    }
+
+    private static DicomFile parse(Part10Parser parser) throws IOException {
+        try {
+            return parser.parse();
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            // only the deflated transfer syntax inflates: its stream is corrupt or cut short
+            throw new DicomParseException("corrupt or truncated deflated dataset: " + e.getMessage(), -1, -1);
+        }
     }
 
     /**
@@ -52,7 +61,7 @@ public final class DicomReader {
         org.patientvault.mapping.internal.dicom.TeeInputStream tee =
                 new org.patientvault.mapping.internal.dicom.TeeInputStream(in, copy);
         // The parser buffers ahead; the tee sits below the buffer, so buffered bytes are copied exactly once.
-        DicomFile file = new Part10Parser(tee, options).parse();
+        DicomFile file = parse(new Part10Parser(tee, options));
         tee.drain();
         return file;
     }

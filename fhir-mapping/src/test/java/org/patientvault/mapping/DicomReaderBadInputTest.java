@@ -158,4 +158,18 @@ class DicomReaderBadInputTest {
         assertThatThrownBy(() -> read(b)).isInstanceOf(DicomParseException.class)
                 .hasMessageContaining("Transfer Syntax UID");
     }
+
+    @Test
+    void corruptOrTruncatedDeflatedDatasetsAreTyped() throws IOException {
+        byte[] file = Files.readAllBytes(fx.mrDeflated);
+        for (int cut : new int[] {file.length - 1, file.length / 2, 400}) {
+            assertThatThrownBy(() -> read(Arrays.copyOf(file, cut))).as("cut %d", cut)
+                    .isInstanceOf(DicomParseException.class);
+        }
+        byte[] garbled = file.clone();
+        for (int i = 360; i < 420 && i < garbled.length; i++) {
+            garbled[i] = (byte) 0xFF;
+        }
+        assertThatThrownBy(() -> read(garbled)).isInstanceOf(DicomParseException.class);
+    }
 }
