@@ -1,10 +1,14 @@
 package org.patientvault.mapping;
 
 import java.io.IOException;
+import java.io.EOFException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.zip.ZipException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.patientvault.mapping.internal.dicom.Part10Parser;
+import org.patientvault.mapping.internal.dicom.TeeInputStream;
 
 /**
  * Streaming DICOM Part-10 reader: 128-byte preamble and {@code DICM}, file meta information (explicit VR little
@@ -43,7 +47,7 @@ public final class DicomReader {
     private static DicomFile parse(Part10Parser parser) throws IOException {
         try {
             return parser.parse();
-        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+        } catch (ZipException | EOFException e) {
             // only the deflated transfer syntax inflates: its stream is corrupt or cut short
             throw new DicomParseException("corrupt or truncated deflated dataset: " + e.getMessage(), -1, -1);
         }
@@ -57,9 +61,8 @@ public final class DicomReader {
      *
      * @throws DicomParseException when the stream is not acceptable DICOM; {@code copy} then holds a partial copy
      */
-    public DicomFile readAndCopy(InputStream in, java.io.OutputStream copy) throws IOException {
-        org.patientvault.mapping.internal.dicom.TeeInputStream tee =
-                new org.patientvault.mapping.internal.dicom.TeeInputStream(in, copy);
+    public DicomFile readAndCopy(InputStream in, OutputStream copy) throws IOException {
+        TeeInputStream tee = new TeeInputStream(in, copy);
         // The parser buffers ahead; the tee sits below the buffer, so buffered bytes are copied exactly once.
         DicomFile file = parse(new Part10Parser(tee, options));
         tee.drain();

@@ -48,16 +48,4 @@ public final class CharsetSupport {
             default -> throw new UnsupportedCharsetException(String.join("\\", values));
         };
     }
-
-    /** The defined term the writer puts in (0008,0005) for a charset, or null if none applies. */
-    public static String termFor(Charset charset) {
-        String name = charset.name();
-        return switch (name) {
-            case "UTF-8" -> "ISO_IR 192";
-            case "GB18030" -> "GB18030";
-            case "GBK" -> "GBK";
-            case "ISO-8859-1" -> "ISO_IR 100";
-            default -> null;
-        };
-    }
 }

@@ -72,7 +72,7 @@ public final class Part10Parser {
                 // Offsets from here on count inflated bytes.
                 in = new BufferedInputStream(new InflaterInputStream(in, new Inflater(true)), 65536);
             default -> {
-                if (!ts.startsWith("1.2.840.10008.1.2.") && !ts.matches("[0-9.]+")) {
+                if (!ts.matches("[0-9]+(\\.[0-9]+)*")) {
                     throw new DicomParseException("malformed Transfer Syntax UID '" + ts + "'", pos,
                             DicomTags.TransferSyntaxUID);
                 }
