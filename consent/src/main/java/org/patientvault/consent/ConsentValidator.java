@@ -144,9 +144,9 @@ public final class ConsentValidator {
                 issues.add(new Issue(loc + ".role", a.hasRole() ? Issue.CODE_INVALID : Issue.REQUIRED,
                         "role must be " + ConsentCodes.PARTICIPATION_TYPE + "|IRCP (information recipient)"));
             }
+            actorHere = true; // an invalid actor is reported once, not again as a missing recipient
             try {
                 String key = ConsentModel.actorKey(a.getReference(), loc + ".reference");
-                actorHere = true;
                 if (key == null && scope == ConsentScope.TREATMENT_SHARING) {
                     issues.add(new Issue(loc + ".reference", Issue.BUSINESS_RULE,
                             "'any AI firm' can only be named in a research consent"));
