@@ -10,6 +10,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Consent.ConsentState;
 import org.hl7.fhir.r4.model.Consent.ProvisionComponent;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
 
@@ -102,6 +103,31 @@ public final class ConsentValidator {
             provision(consent.getProvision(), "Consent.provision", scope, false, zone, issues);
         }
         return List.copyOf(issues);
+    }
+
+    /**
+     * The issues as one R4 OperationOutcome: one error issue per {@link Issue}, with {@code code} = its type,
+     * {@code expression} = its location and {@code diagnostics} = its message. An empty list gives an outcome with
+     * a single informational "all ok" issue.
+     */
+    public static OperationOutcome toOperationOutcome(List<Issue> issues) {
+        OperationOutcome oo = new OperationOutcome();
+        if (issues == null || issues.isEmpty()) {
+            oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                    .setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics("the consent is valid");
+            return oo;
+        }
+        for (Issue i : issues) {
+            OperationOutcome.IssueType type;
+            try {
+                type = OperationOutcome.IssueType.fromCode(i.type());
+            } catch (org.hl7.fhir.exceptions.FHIRException e) {
+                type = OperationOutcome.IssueType.INVALID;
+            }
+            oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(type)
+                    .setDiagnostics(i.message()).addExpression(i.location());
+        }
+        return oo;
     }
 
     private static void checkCategories(List<CodeableConcept> categories, List<Issue> issues) {

@@ -178,6 +178,21 @@ class ConsentValidatorTest {
     }
 
     @Test
+    void issuesBecomeAnOperationOutcome() {
+        Consent c = valid();
+        c.setPatient(new Reference("Patient/bob"));
+        c.getProvision().getProvisionFirstRep().setType(null);
+        org.hl7.fhir.r4.model.OperationOutcome oo = ConsentValidator.toOperationOutcome(ConsentValidator.validate(c, "alice"));
+        assertThat(oo.getIssue()).hasSize(2);
+        assertThat(oo.getIssue()).extracting(i -> i.getCode().toCode()).containsExactly("business-rule", "required");
+        assertThat(oo.getIssue()).extracting(i -> i.getExpression().get(0).getValue())
+                .containsExactly("Consent.patient", "Consent.provision.provision[0].type");
+        assertThat(oo.getIssueFirstRep().getSeverity().toCode()).isEqualTo("error");
+        assertThat(ConsentValidator.toOperationOutcome(List.of()).getIssueFirstRep().getSeverity().toCode())
+                .isEqualTo("information");
+    }
+
+    @Test
     void nullInputsAreTyped() {
         assertThat(ConsentValidator.validate(null, "alice")).extracting(ConsentValidator.Issue::type)
                 .containsExactly("required");
