@@ -6,6 +6,18 @@ package org.patientvault.consent;
  */
 public record Decision(Effect effect, Code code, ConsentPolicy consent, Provision provision) {
 
+    public Decision {
+        if (effect == null || code == null) {
+            throw new IllegalArgumentException("Decision.effect and Decision.code are required");
+        }
+        if ((effect == Effect.PERMIT) != (code == Code.PERMITTED)) {
+            throw new IllegalArgumentException("Decision: effect " + effect + " contradicts code " + code);
+        }
+        if ((code == Code.PERMITTED || code == Code.DENIED) && (consent == null || provision == null)) {
+            throw new IllegalArgumentException("Decision: code " + code + " needs the deciding consent and provision");
+        }
+    }
+
     /** Why, as a stable code (for audit and tests); {@link #reason()} is the human-readable form. */
     public enum Code {
         /** The patient has no consents at all. */

@@ -269,6 +269,14 @@ public final class VaultConsentService implements IConsentService {
                 throw new IllegalStateException("ConsentStore returned null");
             }
             policies = ConsentModel.parseAll(resources, zone);
+            for (ConsentPolicy p : policies) {
+                if (!patientId.equals(p.patientId())) {
+                    // The store broke its contract; deciding on someone else's consent could widen access.
+                    LOG.warn("consent: the store returned a consent of another patient; treating as undetermined");
+                    policies = null;
+                    break;
+                }
+            }
         } catch (ConsentParseException e) {
             LOG.warn("consent: a stored consent of a patient does not parse at {}", e.location());
             policies = null;

@@ -126,5 +126,9 @@ class ConsentModelTest {
         assertThatThrownBy(() -> Recipient.hospital(" ")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("orgId");
         assertThatThrownBy(() -> ConsentEngine.decide(List.of(), null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Decision(Effect.PERMIT, Decision.Code.NOT_PERMITTED, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contradicts");
+        assertThatThrownBy(() -> new Decision(Effect.DENY, Decision.Code.DENIED, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deciding consent");
     }
 }

@@ -190,6 +190,14 @@ class VaultConsentServiceTest {
     }
 
     @Test
+    void aConsentOfAnotherPatientFromTheStoreIsUndetermined() {
+        consents.put("alice", List.of(Fx.consent("bobs", "bob", ConsentScope.TREATMENT_SHARING, ConsentState.ACTIVE,
+                permit().org("hosp-shanghai").build())));
+        assertThat(see(Requester.hospital("hosp-shanghai"), aliceLabFromBeijing)).isSameAs(ConsentOutcome.REJECT);
+        assertThat(audited.get(0).get(0).code()).isEqualTo("UNDETERMINED");
+    }
+
+    @Test
     void adminAndAnonymousGetNoPatientData() {
         aliceSharesWithShanghai(ConsentState.ACTIVE);
         assertThat(see(Requester.admin(), aliceLabFromBeijing)).isSameAs(ConsentOutcome.REJECT);
