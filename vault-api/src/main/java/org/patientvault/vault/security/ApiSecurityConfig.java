@@ -2,7 +2,6 @@ package org.patientvault.vault.security;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.patientvault.vault.VaultStartupReport;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,14 +10,8 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.core.OAuth2Error;
-import org.springframework.security.oauth2.core.OAuth2TokenValidator;
-import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
-import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -60,26 +53,9 @@ class ApiSecurityConfig {
     JwtDecoder keycloakJwtDecoder(SecurityProperties props, VaultStartupReport report) {
         String issuer = props.oidcIssuer().replaceAll("/+$", "");
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(issuer + "/protocol/openid-connect/certs").build();
-        decoder.setJwtValidator(validator(props, new JwtIssuerValidator(issuer)));
+        decoder.setJwtValidator(TokenValidation.validator(props, new JwtIssuerValidator(issuer)));
         report.part("identity", "external issuer " + issuer);
         return decoder;
-    }
-
-    /**
-     * Expiry (with the configured skew), the audience, and optionally the issuer. Without the audience check a token
-     * the realm issued to any other client (admin-cli, say) would be accepted (DESIGN §6).
-     */
-    static OAuth2TokenValidator<Jwt> validator(SecurityProperties props, OAuth2TokenValidator<Jwt> issuer) {
-        JwtTimestampValidator time = new JwtTimestampValidator(props.clockSkew());
-        OAuth2TokenValidator<Jwt> audience = jwt -> {
-            List<String> aud = jwt.getAudience();
-            return aud != null && aud.contains(props.audience())
-                    ? OAuth2TokenValidatorResult.success()
-                    : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
-                    "The token is not issued for audience " + props.audience(), null));
-        };
-        return issuer == null ? new DelegatingOAuth2TokenValidator<>(time, audience)
-                : new DelegatingOAuth2TokenValidator<>(time, issuer, audience);
     }
 
     private static AuthenticationEntryPoint unauthorized() {
