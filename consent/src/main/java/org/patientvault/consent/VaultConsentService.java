@@ -75,9 +75,16 @@ public final class VaultConsentService implements IConsentService {
         this.zone = Objects.requireNonNull(zone, "zone");
     }
 
+    /**
+     * A patient's own requests skip the per-resource checks: the app's authorization rules and search narrowing,
+     * registered beside this service, already confine a patient to their own compartment, and consent governs only
+     * what others see. Skipping is also what lets the owner use {@code _summary=count} and totals, which HAPI refuses
+     * whenever per-resource checks run (a count cannot be filtered). Everyone else proceeds to {@link #canSeeResource}.
+     */
     @Override
     public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices ctx) {
-        return ConsentOutcome.PROCEED;
+        Requester r = requester(request);
+        return r != null && r.kind() == RequesterKind.PATIENT ? ConsentOutcome.AUTHORIZED : ConsentOutcome.PROCEED;
     }
 
     @Override

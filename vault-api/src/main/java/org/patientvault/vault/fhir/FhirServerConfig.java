@@ -11,7 +11,12 @@ import ca.uhn.fhir.rest.server.ETagSupportEnum;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
+import org.patientvault.vault.audit.AuditTrail;
 import org.patientvault.vault.ingest.SubmissionLedgerHook;
+import org.patientvault.vault.security.PatientSearchNarrowing;
+import org.patientvault.vault.security.SubmitterTag;
+import org.patientvault.vault.security.VaultAuthorizationInterceptor;
 import org.patientvault.vault.ingest.VaultSystemProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -35,6 +40,9 @@ class FhirServerConfig {
                                     IValidationSupport validationSupport,
                                     DatabaseBackedPagingProvider pagingProvider,
                                     SubmissionLedgerHook submissionLedgerHook,
+                                    ConsentInterceptor consentInterceptor,
+                                    SubmitterTag submitterTag,
+                                    AuditTrail auditTrail,
                                     FhirProperties props) {
         RestfulServer server = new RestfulServer(fhirContext);
         server.setServerName("Patient Vault");
@@ -52,6 +60,13 @@ class FhirServerConfig {
 
         // Order matters only within a pointcut; each interceptor documents its own reason.
         server.registerInterceptor(new SafeErrorInterceptor(props.maxRequestSize().toBytes()));
+        // Security: default-deny rules per caller kind, patients narrowed to their compartment, then consent decides
+        // per resource (before paging and totals) whether a non-owner may see it.
+        server.registerInterceptor(new VaultAuthorizationInterceptor());
+        server.registerInterceptor(new PatientSearchNarrowing());
+        server.registerInterceptor(consentInterceptor);
+        server.registerInterceptor(submitterTag);
+        server.registerInterceptor(auditTrail);
         server.registerInterceptor(submissionLedgerHook);
         if (props.validateRequests()) {
             server.registerInterceptor(R4Validation.requestValidatingInterceptor(fhirContext));

@@ -7,7 +7,10 @@ import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import org.hl7.fhir.instance.model.api.IIdType;
 import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.UUID;
@@ -45,13 +48,38 @@ final class SafeErrorInterceptor {
                         + parserMessage(t.getMessage()));
             }
             if (t instanceof BaseServerResponseException known && known.getStatusCode() < 500) {
-                return known;
+                return hideExistence(request, known);
             }
         }
         String incident = UUID.randomUUID().toString();
         LOG.error("Unexpected error on {} {} (incident {})", request.getRequestType(), request.getRequestPath(),
                 incident, exception);
         return new InternalErrorException("Internal error (incident " + incident + ")");
+    }
+
+    /**
+     * A foreign record and a record that does not exist are answered alike, so existence does not leak: on a route
+     * naming one resource, "forbidden" becomes the same 404 a missing id gets; elsewhere the denial says no more than
+     * "access denied" (the rule that fired stays in our log).
+     */
+    private static BaseServerResponseException hideExistence(RequestDetails request, BaseServerResponseException e) {
+        int status = e.getStatusCode();
+        if (status != 403 && status != 404 && status != 410) {
+            return e;
+        }
+        IIdType id = request.getId();
+        if (id != null && id.hasIdPart()) {
+            if (status == 410 && !(e instanceof ForbiddenOperationException)) {
+                return e;
+            }
+            return new ResourceNotFoundException("Resource " + request.getResourceName() + "/" + id.getIdPart()
+                    + " is not known");
+        }
+        if (status == 403) {
+            LOG.debug("Denied {} {}: {}", request.getRequestType(), request.getRequestPath(), e.getMessage());
+            return new ForbiddenOperationException("Access denied");
+        }
+        return e;
     }
 
     /** Parsers used on the request path: HAPI's own, and gson/Jackson/StAX underneath the validator. */

@@ -43,6 +43,7 @@ public class SubmissionService {
 
     public static final String RECEIPT_URL = "https://patientvault.org/fhir/StructureDefinition/submission-receipt";
     public static final String SHA256_SYSTEM = "https://patientvault.org/fhir/sid/sha256";
+    static final String RESIDENT_ID_SYSTEM = org.patientvault.mapping.IdentitySystems.RESIDENT_ID;
     static final String ACTIVITY_SYSTEM = "https://patientvault.org/fhir/CodeSystem/provenance-activity";
 
     private final FhirContext ctx;
@@ -125,6 +126,9 @@ public class SubmissionService {
                 e.setFullUrl("urn:uuid:" + UUID.randomUUID());
             }
             Bundle.HTTPVerb verb = e.getRequest().getMethod();
+            if (verb == Bundle.HTTPVerb.POST && e.getResource() instanceof org.hl7.fhir.r4.model.Patient p) {
+                linkByResidentId(e, p);
+            }
             if (verb == Bundle.HTTPVerb.POST || verb == Bundle.HTTPVerb.PUT || verb == Bundle.HTTPVerb.PATCH) {
                 targets.add(new Reference(e.getFullUrl()));
             }
@@ -237,6 +241,18 @@ public class SubmissionService {
         receipt.addExtension("matched", new UnsignedIntType(counts.matched()));
         receipt.addExtension("unchanged", new UnsignedIntType(counts.unchanged()));
         receipt.addExtension("replay", new BooleanType(replay));
+    }
+
+    /**
+     * Every hospital's Patient with the same resident ID is the same vault Patient: its create becomes conditional on
+     * that ID, whatever the hospital asked, so records from all hospitals land in one compartment.
+     */
+    private static void linkByResidentId(Bundle.BundleEntryComponent entry, org.hl7.fhir.r4.model.Patient patient) {
+        patient.getIdentifier().stream()
+                .filter(i -> RESIDENT_ID_SYSTEM.equals(i.getSystem()) && i.hasValue())
+                .findFirst()
+                .ifPresent(i -> entry.getRequest().setIfNoneExist("identifier=" + RESIDENT_ID_SYSTEM + "|"
+                        + i.getValue()));
     }
 
     /**

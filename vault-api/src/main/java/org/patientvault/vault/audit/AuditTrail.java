@@ -1,0 +1,207 @@
+package org.patientvault.vault.audit;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.patientvault.consent.ConsentAuditRecord;
+import org.patientvault.consent.ConsentAuditSink;
+import org.patientvault.vault.security.ResourceOwners;
+import org.patientvault.vault.security.VaultPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * One {@code AuditEvent} per FHIR request, shaped after IHE BALP: who (the caller's Patient or Organization, and the
+ * OAuth client), what (the interaction, the resource or the query), which patients (every patient whose record was
+ * read or written), the outcome and the time. Consent decisions get their own AuditEvent per patient, so a patient
+ * sees every decision taken about their data. Audit records are written by the vault itself; no caller may write or
+ * delete them (see the authorization rules).
+ */
+@Component
+@Interceptor
+public class AuditTrail implements ConsentAuditSink {
+
+    static final String PATIENTS = AuditTrail.class.getName() + ".patients";
+    private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
+    private static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
+    private static final String INTERACTION = "http://hl7.org/fhir/restful-interaction";
+
+    private final DaoRegistry daos;
+    private final ResourceOwners owners;
+
+    AuditTrail(DaoRegistry daos, ResourceOwners owners) {
+        this.daos = daos;
+        this.owners = owners;
+    }
+
+    /** Collects the patients whose records leave in the response (searches, reads, $everything, transactions). */
+    @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+    public void outgoing(RequestDetails request, IBaseResource response) {
+        if (response == null || request instanceof SystemRequestDetails) {
+            return;
+        }
+        Set<String> patients = patients(request);
+        if (response instanceof Bundle bundle) {
+            for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+                if (e.hasResource()) {
+                    patients.addAll(owners.patientsOf(e.getResource()));
+                }
+            }
+        } else {
+            patients.addAll(owners.patientsOf(response));
+        }
+    }
+
+    @Hook(Pointcut.SERVER_PROCESSING_COMPLETED_NORMALLY)
+    public void completed(ServletRequestDetails request) {
+        write(request, AuditEvent.AuditEventOutcome._0, null);
+    }
+
+    @Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
+    public boolean failed(RequestDetails request, BaseServerResponseException exception) {
+        write(request, exception.getStatusCode() >= 500 ? AuditEvent.AuditEventOutcome._8
+                : AuditEvent.AuditEventOutcome._4, exception.getStatusCode() + "");
+        return true;
+    }
+
+    @Override
+    public void record(List<ConsentAuditRecord> decisions, boolean operationSucceeded) {
+        Set<String> patients = new TreeSet<>();
+        for (ConsentAuditRecord d : decisions) {
+            if (d.patientId() != null) {
+                patients.add(d.patientId());
+            }
+        }
+        for (String patient : patients) {
+            AuditEvent ev = base(AuditEvent.AuditEventAction.E, AuditEvent.AuditEventOutcome._0);
+            ev.setType(new Coding("http://terminology.hl7.org/CodeSystem/iso-21089-lifecycle", "access",
+                    "Access/View Record Lifecycle Event"));
+            ev.addSubtype(new Coding("https://patientvault.org/fhir/CodeSystem/audit-subtype", "consent-decision",
+                    "Consent decision"));
+            ev.addEntity().setWhat(new Reference("Patient/" + patient))
+                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
+                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
+            for (ConsentAuditRecord d : decisions) {
+                if (!patient.equals(d.patientId())) {
+                    continue;
+                }
+                if (ev.getAgent().isEmpty()) {
+                    ev.addAgent().setRequestor(true).setWho(new Reference().setDisplay(
+                            d.requester() == null ? "unknown requester" : d.requester().describe()));
+                }
+                AuditEvent.AuditEventEntityComponent entity = ev.addEntity();
+                if (d.resourceId() != null) {
+                    entity.setWhat(new Reference(d.resourceId()));
+                }
+                entity.setDescription(d.effect() + " " + d.code() + ": " + d.reason()
+                        + (d.consentId() == null ? "" : " (" + d.consentId() + " " + d.provisionPath() + ")"));
+            }
+            save(ev);
+        }
+    }
+
+    private void write(RequestDetails request, AuditEvent.AuditEventOutcome outcome, String status) {
+        if (request instanceof SystemRequestDetails || request.getRestOperationType() == null
+                || request.getRestOperationType() == RestOperationTypeEnum.METADATA) {
+            return;
+        }
+        AuditEvent ev = base(action(request.getRestOperationType()), outcome);
+        ev.setType(new Coding(DCM, "110110", "Patient Record"));
+        ev.addSubtype(new Coding(INTERACTION, request.getRestOperationType().getCode(),
+                request.getRestOperationType().name()));
+        if (status != null) {
+            ev.setOutcomeDesc("HTTP " + status);
+        }
+        VaultPrincipal.current().ifPresent(p -> {
+            AuditEvent.AuditEventAgentComponent who = ev.addAgent().setRequestor(true);
+            who.setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(
+                    "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient")));
+            switch (p.kind()) {
+                case PATIENT -> who.setWho(new Reference(p.patientReference()));
+                case HOSPITAL, AI_FIRM -> who.setWho(new Reference(p.organizationReference())
+                        .setIdentifier(new Identifier().setSystem("https://patientvault.org/fhir/sid/org")
+                                .setValue(p.orgCode())));
+                case ADMIN -> who.setWho(new Reference().setDisplay("admin " + p.subject()));
+            }
+            who.setAltId(p.subject());
+            ev.addAgent().setRequestor(false).setWho(new Reference().setDisplay("client " + p.clientId()))
+                    .setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(DCM, "110150", "Application")));
+        });
+        if (request.getId() != null && request.getId().hasIdPart()) {
+            ev.addEntity().setWhat(new Reference(request.getId().toUnqualifiedVersionless().getValue()))
+                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2",
+                            "System Object"));
+        }
+        String query = request.getCompleteUrl();
+        if (query != null && query.contains("?")) {
+            ev.addEntity().setQuery(query.substring(query.indexOf('?') + 1).getBytes(StandardCharsets.UTF_8))
+                    .setDescription(request.getRequestPath())
+                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2",
+                            "System Object"))
+                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "24", "Query"));
+        }
+        Set<String> patients = patients(request);
+        VaultPrincipal.current().map(VaultPrincipal::patientId).ifPresent(patients::add);
+        for (String patient : patients) {
+            ev.addEntity().setWhat(new Reference("Patient/" + patient))
+                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
+                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
+        }
+        save(ev);
+    }
+
+    private static AuditEvent base(AuditEvent.AuditEventAction action, AuditEvent.AuditEventOutcome outcome) {
+        AuditEvent ev = new AuditEvent();
+        ev.setAction(action);
+        ev.setRecorded(new Date());
+        ev.setOutcome(outcome);
+        ev.getSource().setObserver(new Reference().setDisplay("Patient Vault"))
+                .addType(new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4",
+                        "Application Server"));
+        return ev;
+    }
+
+    private void save(AuditEvent ev) {
+        try {
+            daos.getResourceDao(AuditEvent.class).create(ev, new SystemRequestDetails());
+        } catch (RuntimeException e) {
+            // The response has been sent; losing an audit record must be loud, but must not fail the caller twice.
+            LOG.error("Could not write an AuditEvent: {}", e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<String> patients(RequestDetails request) {
+        return (Set<String>) request.getUserData().computeIfAbsent(PATIENTS, k -> new TreeSet<String>());
+    }
+
+    private static AuditEvent.AuditEventAction action(RestOperationTypeEnum op) {
+        return switch (op) {
+            case CREATE -> AuditEvent.AuditEventAction.C;
+            case UPDATE, PATCH, META_ADD, META_DELETE -> AuditEvent.AuditEventAction.U;
+            case DELETE -> AuditEvent.AuditEventAction.D;
+            case READ, VREAD, SEARCH_TYPE, SEARCH_SYSTEM, HISTORY_INSTANCE, HISTORY_TYPE, HISTORY_SYSTEM,
+                    GET_PAGE -> AuditEvent.AuditEventAction.R;
+            default -> AuditEvent.AuditEventAction.E;
+        };
+    }
+}

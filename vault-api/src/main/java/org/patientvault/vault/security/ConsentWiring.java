@@ -1,0 +1,59 @@
+package org.patientvault.vault.security;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Consent;
+import org.patientvault.consent.ConsentAuditSink;
+import org.patientvault.consent.ConsentRequesterResolver;
+import org.patientvault.consent.ConsentStore;
+import org.patientvault.consent.Requester;
+import org.patientvault.consent.ResourceOwner;
+import org.patientvault.consent.ResourceOwnership;
+import org.patientvault.consent.VaultConsentService;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Connects the consent module's one {@code IConsentService} to the vault: who is asking (from the
+ * {@link VaultPrincipal}), whose record a resource is, which consents a patient has, and where decisions are audited.
+ */
+@Configuration(proxyBeanMethods = false)
+class ConsentWiring {
+
+    @Bean
+    ConsentInterceptor consentInterceptor(DaoRegistry daos, ResourceOwners owners, ConsentAuditSink auditSink) {
+        ConsentRequesterResolver requesters = request -> VaultPrincipal.current().map(p -> switch (p.kind()) {
+            case PATIENT -> Requester.patient(p.patientId());
+            case HOSPITAL -> Requester.hospital(p.orgCode());
+            case AI_FIRM -> Requester.aiFirm(p.orgCode());
+            case ADMIN -> Requester.admin();
+        }).orElse(Requester.anonymous());
+
+        ConsentStore consents = patientId -> {
+            SearchParameterMap map = SearchParameterMap.newSynchronous("patient",
+                    new ReferenceParam("Patient/" + patientId));
+            return daos.getResourceDao(Consent.class).search(map, new SystemRequestDetails()).getAllResources()
+                    .stream().map(Consent.class::cast).toList();
+        };
+
+        ResourceOwnership ownership = resource -> {
+            Set<String> patients = owners.patientsOf(resource);
+            if (patients.isEmpty() && resource instanceof org.hl7.fhir.r4.model.Binary) {
+                // Unattributable bytes are shown to nobody but the system.
+                return Optional.empty();
+            }
+            return Optional.of(patients.isEmpty() ? ResourceOwner.none()
+                    : new ResourceOwner(patients, SubmitterTag.of(resource).orElse(null)));
+        };
+
+        return new ConsentInterceptor(new VaultConsentService(requesters, consents, ownership, auditSink,
+                Clock.systemUTC(), java.time.ZoneId.of("Asia/Shanghai")));
+    }
+}
