@@ -14,6 +14,7 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import org.patientvault.vault.audit.AuditTrail;
 import org.patientvault.vault.ingest.SubmissionLedgerHook;
+import org.patientvault.vault.security.PagingOwnership;
 import org.patientvault.vault.security.PatientSearchNarrowing;
 import org.patientvault.vault.security.SubmitterTag;
 import org.patientvault.vault.security.VaultAuthorizationInterceptor;
@@ -64,6 +65,7 @@ class FhirServerConfig {
         // per resource (before paging and totals) whether a non-owner may see it.
         server.registerInterceptor(new VaultAuthorizationInterceptor());
         server.registerInterceptor(new PatientSearchNarrowing());
+        server.registerInterceptor(new PagingOwnership());
         server.registerInterceptor(consentInterceptor);
         server.registerInterceptor(submitterTag);
         server.registerInterceptor(auditTrail);

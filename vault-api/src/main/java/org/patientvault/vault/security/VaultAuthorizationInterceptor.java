@@ -74,8 +74,6 @@ public class VaultAuthorizationInterceptor extends AuthorizationInterceptor {
                         .allow("submit").write().allResources().withAnyId().andThen()
                         .allow("delete own").delete().allResources().withAnyId().andThen()
                         .allow("read own and consented").read().allResources().withAnyId().andThen()
-                        .allow("everything of consented").operation().named("$everything").onAnyInstance()
-                        .andRequireExplicitResponseAuthorization().andThen()
                         .allow("submissions").transaction().withAnyOperation().andApplyNormalRules().andThen();
             }
             case AI_FIRM -> rules.allow("organization directory").read().resourcesOfType("Organization").withAnyId()

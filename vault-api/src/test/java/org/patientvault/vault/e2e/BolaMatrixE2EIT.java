@@ -1,0 +1,218 @@
+package org.patientvault.vault.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.junit.jupiter.api.Test;
+
+/**
+ * BOLA matrix: every caller against every route that could reach alice's records. One line per route and one per
+ * caller; every cell asserts that no foreign data appears, and on routes naming one resource, that a foreign id and a
+ * non-existent id are answered alike.
+ */
+class BolaMatrixE2EIT extends E2EBase {
+
+    /** What a caller should get of alice's records. */
+    enum Sees { ALL, NOTHING, UNAUTHENTICATED }
+
+    /** A caller and what it may see of alice's records, submitted by hosp-beijing. */
+    record Caller(String name, Sees sees) {
+    }
+
+    /**
+     * A route. {@code path} builds the request path from the ids; {@code target} is the id that must appear when the
+     * caller may see it; {@code instance} marks routes naming one resource (foreign and unknown answered alike).
+     */
+    record Route(String name, String method, Function<World, String> path, Function<World, String> body,
+                 Function<World, String> target, boolean instance, Set<String> notOfferedTo) {
+        static Route get(String name, Function<World, String> path, Function<World, String> target,
+                         boolean instance) {
+            return new Route(name, "GET", path, w -> null, target, instance, Set.of());
+        }
+
+        /**
+         * Callers who may see alice's records but to whom this route is not offered (yet); for them the cell asserts
+         * a clean refusal and no leak, not access.
+         */
+        Route notOfferedTo(String... callers) {
+            return new Route(name, method, path, body, target, instance, Set.of(callers));
+        }
+    }
+
+    static final List<Caller> CALLERS = List.of(
+            new Caller("alice", Sees.ALL),
+            new Caller("hosp-beijing", Sees.ALL),
+            new Caller("bob", Sees.NOTHING),
+            new Caller("hosp-shanghai", Sees.NOTHING),
+            new Caller("ai-lab", Sees.NOTHING),
+            new Caller("no token", Sees.UNAUTHENTICATED),
+            new Caller("expired token", Sees.UNAUTHENTICATED),
+            new Caller("wrong audience", Sees.UNAUTHENTICATED),
+            new Caller("signed by another key", Sees.UNAUTHENTICATED));
+
+    static final List<Route> ROUTES = List.of(
+            Route.get("read", w -> "Observation/" + w.aliceObs(), World::aliceObs, true),
+            Route.get("vread", w -> "Observation/" + w.aliceObs() + "/_history/1", World::aliceObs, true),
+            Route.get("read patient", w -> "Patient/" + w.alicePatient(), World::alicePatient, true),
+            Route.get("type search", w -> "Observation?code=http://loinc.org|1558-6", World::aliceObs, false),
+            Route.get("search by _id", w -> "Observation?_id=" + w.aliceObs(), World::aliceObs, false),
+            Route.get("_include", w -> "Observation?_id=" + w.aliceObs() + "&_include=Observation:subject",
+                    World::alicePatient, false),
+            Route.get("_revinclude", w -> "Patient?_id=" + w.alicePatient() + "&_revinclude=Observation:subject",
+                    World::aliceObs, false),
+            Route.get("_has", w -> "Patient?_has:Observation:subject:code=http://loinc.org|1558-6",
+                    World::alicePatient, false),
+            Route.get("chained subject.name", w -> "Observation?subject.name=Test", World::aliceObs, false),
+            Route.get("chained subject:Patient.identifier", w -> "Observation?subject:Patient.identifier="
+                    + "https://patientvault.org/fhir/sid/cn-resident-id|" + ALICE_RID, World::aliceObs, false),
+            // $everything is the patient's own export; hospitals read record by record under consent.
+            Route.get("$everything", w -> "Patient/" + w.alicePatient() + "/$everything", World::aliceObs, true)
+                    .notOfferedTo("hosp-beijing"),
+            // HAPI's rule engine offers history to patients only through whole-server read rules, which a patient
+            // never gets: history is refused to them, never widened.
+            Route.get("history instance", w -> "Observation/" + w.aliceObs() + "/_history", World::aliceObs, true)
+                    .notOfferedTo("alice"),
+            Route.get("history type", w -> "Observation/_history", World::aliceObs, false).notOfferedTo("alice"),
+            Route.get("history system", w -> "_history", World::aliceObs, false)
+                    .notOfferedTo("alice", "hosp-beijing"),
+            // Counts cannot be filtered per resource, so HAPI refuses them while consent filtering is on.
+            Route.get("_summary=count", w -> "Observation?subject=Patient/" + w.alicePatient() + "&_summary=count",
+                    w -> "\"total\":2", false).notOfferedTo("alice", "hosp-beijing"),
+            new Route("batch reading foreign ids", "POST", w -> "",
+                    w -> "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+                            + "{\"request\":{\"method\":\"GET\",\"url\":\"Observation/" + w.aliceObs() + "\"}},"
+                            + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient/" + w.alicePatient() + "\"}}]}",
+                    World::aliceObs, false, Set.of()),
+            new Route("transaction reading foreign ids", "POST", w -> "",
+                    w -> "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                            + "{\"request\":{\"method\":\"GET\",\"url\":\"Observation/" + w.aliceObs() + "\"}}]}",
+                    World::aliceObs, false, Set.of("alice")),
+            // Binary access for owners arrives with the object store (storage issue); until then nobody but the
+            // system reads a Binary.
+            Route.get("Binary read", w -> "Binary/" + w.aliceBinary(), World::aliceBinary, true)
+                    .notOfferedTo("alice", "hosp-beijing"));
+
+    @Test
+    void noCallerSeesWhatIsNotTheirs() throws Exception {
+        Map<String, String> tokens = tokens();
+        List<String> failures = new ArrayList<>();
+        for (Caller caller : CALLERS) {
+            for (Route route : ROUTES) {
+                try {
+                    check(caller, route, tokens.get(caller.name()));
+                } catch (AssertionError e) {
+                    failures.add(caller.name() + " × " + route.name() + ": " + e.getMessage().strip());
+                }
+            }
+        }
+        assertThat(failures).as("matrix cells that failed").isEmpty();
+    }
+
+    @Test
+    void aPagingLinkIsNoKeyToSomeoneElsesResults() throws Exception {
+        HttpResponse<String> first = get("alice", "Observation?_count=1");
+        assertThat(first.statusCode()).isEqualTo(200);
+        Bundle page = ctx.newJsonParser().parseResource(Bundle.class, first.body());
+        String next = page.getLink("next").getUrl().replaceFirst("^https?://[^/]+/fhir/",
+                "http://localhost:" + port + "/fhir/");
+        for (String other : List.of("bob", "hosp-shanghai", "ai-lab")) {
+            HttpResponse<String> r = send(KeycloakTokens.token(other), "GET", next, null);
+            assertHidden(r, other + " following alice's next link", next);
+        }
+        assertThat(get("alice", next).body()).containsAnyOf(world.aliceObs(), world.aliceObs2());
+    }
+
+    @Test
+    void aConditionalUpdateCannotMoveARecordIntoAnotherCompartment() throws Exception {
+        for (String caller : List.of("alice", "bob", "hosp-shanghai", "hosp-beijing", "ai-lab")) {
+            Observation moved = org.patientvault.vault.TestBundles.glucose("Patient/" + world.bobPatient(), 9.9);
+            HttpResponse<String> r = send(KeycloakTokens.token(caller), "PUT",
+                    "Observation?_id=" + world.aliceObs(), ctx.newJsonParser().encodeResourceToString(moved));
+            assertThat(r.statusCode()).as(caller + ": " + r.body()).isBetween(400, 499);
+            assertThat(r.body()).doesNotContain(world.alicePatient());
+        }
+        HttpResponse<String> still = get("alice", "Observation/" + world.aliceObs());
+        assertThat(still.statusCode()).isEqualTo(200);
+        assertThat(still.body()).contains("Patient/" + world.alicePatient()).contains("5.4");
+    }
+
+    private Map<String, String> tokens() throws Exception {
+        Map<String, String> t = new LinkedHashMap<>();
+        for (String c : List.of("alice", "bob", "hosp-beijing", "hosp-shanghai", "ai-lab")) {
+            t.put(c, KeycloakTokens.token(c));
+        }
+        t.put("no token", null);
+        t.put("wrong audience", KeycloakTokens.wrongAudience());
+        t.put("signed by another key", KeycloakTokens.signedByAnotherKey());
+        t.put("expired token", KeycloakTokens.expired());
+        return t;
+    }
+
+    private void check(Caller caller, Route route, String token) throws Exception {
+        String path = route.path().apply(world);
+        HttpResponse<String> r = send(token, route.method(), path, route.body().apply(world));
+        switch (caller.sees()) {
+            case UNAUTHENTICATED -> {
+                assertThat(r.statusCode()).as("status").isEqualTo(401);
+                assertNoAliceData(r);
+            }
+            case ALL -> {
+                if (route.notOfferedTo().contains(caller.name())) {
+                    assertThat(r.statusCode()).as("clean refusal, body " + abbreviate(r.body()))
+                            .isIn(200, 400, 403, 404, 410);
+                    return;
+                }
+                assertThat(r.statusCode()).as("status, body " + abbreviate(r.body())).isEqualTo(200);
+                assertThat(r.body()).as("sees " + route.name()).contains(route.target().apply(world));
+            }
+            case NOTHING -> {
+                assertHidden(r, route.name(), path + " " + route.body().apply(world));
+                if (route.instance()) {
+                    String unknown = UUID.randomUUID().toString();
+                    String foreignId = route.target().apply(world);
+                    String unknownPath = path.replace(world.aliceObs(), unknown)
+                            .replace(world.alicePatient(), unknown).replace(world.aliceBinary(), unknown);
+                    HttpResponse<String> u = send(token, route.method(), unknownPath, null);
+                    assertThat(u.statusCode()).as("foreign and unknown ids answered alike").isEqualTo(r.statusCode());
+                    assertThat(r.body().replace(foreignId, "ID")).as("foreign and unknown bodies alike")
+                            .isEqualTo(u.body().replace(unknown, "ID"));
+                }
+            }
+        }
+    }
+
+    /** Hidden: refused or empty, and nothing of alice's in the body beyond the ids the caller itself sent. */
+    private void assertHidden(HttpResponse<String> r, String what, String request) {
+        assertThat(r.statusCode()).as(what + " status, body " + abbreviate(r.body())).isIn(200, 403, 404, 410);
+        String body = r.body();
+        for (String sent : List.of(world.aliceObs(), world.aliceObs2(), world.alicePatient(), world.aliceBinary())) {
+            if (request.contains(sent)) {
+                body = body.replace(sent, "SENT-ID");
+            }
+        }
+        assertNoAliceData(body);
+        assertThat(body).as("no alice data in " + what).doesNotContain("\"value\":5.4", "\"value\":6.6");
+    }
+
+    private void assertNoAliceData(HttpResponse<String> r) {
+        assertNoAliceData(r.body());
+    }
+
+    private void assertNoAliceData(String body) {
+        assertThat(body).doesNotContain(world.aliceObs(), world.aliceObs2(), world.alicePatient(),
+                world.aliceBinary(), ALICE_RID);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    }
+}

@@ -1,0 +1,112 @@
+package org.patientvault.vault.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.BeforeEach;
+import org.patientvault.vault.FreshDatabase;
+import org.patientvault.vault.TestBundles;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The end-to-end tier: the vault trusting the real Keycloak realm, hospitals submitting with client-credentials
+ * tokens and patients reading with their own. Data is submitted once per JVM: alice's records by hosp-beijing and
+ * bob's by hosp-shanghai.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "vault.security.oidc-issuer=${VAULT_TEST_KEYCLOAK_URL:http://127.0.0.1:18080}/realms/vault",
+        "vault.security.clock-skew=0s",
+        "vault.data-dir=target/e2e-data"})
+@ContextConfiguration(initializers = FreshDatabase.class)
+abstract class E2EBase {
+
+    static final String ALICE_RID = "110101198503120025";
+    static final String BOB_RID = "310104197809210017";
+    static final String JSON = "application/fhir+json";
+
+    /** alice's records as submitted by hosp-beijing, and bob's by hosp-shanghai. */
+    record World(String alicePatient, String aliceObs, String aliceObs2, String aliceBinary, String bobPatient,
+                 String bobObs) {
+    }
+
+    static World world;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    FhirContext ctx;
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void submitOnce() throws Exception {
+        synchronized (E2EBase.class) {
+            if (world != null && world.alicePatient() != null && reachable(world.alicePatient())) {
+                return;
+            }
+            Bundle alice = TestBundles.checkup(ALICE_RID, 5.4);
+            alice.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID())
+                    .setResource(TestBundles.glucose(alice.getEntry().get(0).getFullUrl(), 6.6))
+                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+            Binary bin = new Binary().setContentType("text/plain").setData("alice's scan".getBytes());
+            bin.setSecurityContext(new Reference(alice.getEntry().get(0).getFullUrl()));
+            alice.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(bin)
+                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Binary");
+            Bundle a = submit("hosp-beijing", alice);
+            Bundle b = submit("hosp-shanghai", TestBundles.checkup(BOB_RID, 4.9));
+            world = new World(id(a, 0), id(a, 1), id(a, 2), id(a, 3), id(b, 0), id(b, 1));
+        }
+    }
+
+    private boolean reachable(String alicePatient) {
+        // Another Spring context (fresh database) may have started since; resubmit there.
+        try {
+            return get("hosp-beijing", "Patient/" + alicePatient).statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    Bundle submit(String caller, Bundle bundle) throws Exception {
+        HttpResponse<String> r = send(KeycloakTokens.token(caller), "POST", "",
+                ctx.newJsonParser().encodeResourceToString(bundle));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return ctx.newJsonParser().parseResource(Bundle.class, r.body());
+    }
+
+    static String id(Bundle response, int entry) {
+        return new IdType(response.getEntry().get(entry).getResponse().getLocation()).getIdPart();
+    }
+
+    HttpResponse<String> get(String caller, String path) throws Exception {
+        return send(KeycloakTokens.token(caller), "GET", path, null);
+    }
+
+    HttpResponse<String> send(String token, String method, String path, String body) throws Exception {
+        String url = (path.startsWith("http") ? path : "http://localhost:" + port + "/fhir/" + path)
+                .replace("|", "%7C");
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Accept", JSON);
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", JSON).method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
