@@ -115,6 +115,12 @@ public final class EncryptedObjectStore {
    */
   public StoredObject put(String owner, String key, InputStream data, long length, String contentType,
       boolean allowEmpty) {
+    return put(owner, key, data, length, contentType, allowEmpty, maxObjectSize);
+  }
+
+  /** As above with a tighter size limit for this put (e.g. HAPI's maximum binary size). */
+  StoredObject put(String owner, String key, InputStream data, long length, String contentType,
+      boolean allowEmpty, long maxObjectSize) {
     checkOwner(owner);
     checkDataKey(key);
     if (data == null) {
