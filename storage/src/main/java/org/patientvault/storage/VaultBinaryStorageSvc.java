@@ -57,10 +57,11 @@ public final class VaultBinaryStorageSvc implements IBinaryStorageSvc {
   private volatile int minimumBinarySize;
   private volatile long maximumBinarySize;
 
-  /** With the default inline threshold (64 KiB) and maximum (2 GiB). */
+  /** With the default inline threshold (64 KiB) and maximum (2 GiB, or the store's maximum if lower). */
   public VaultBinaryStorageSvc(FhirContext fhirContext, EncryptedObjectStore store,
       Function<RequestDetails, String> ownerResolver) {
-    this(fhirContext, store, ownerResolver, DEFAULT_INLINE_THRESHOLD, DEFAULT_MAXIMUM_SIZE);
+    this(fhirContext, store, ownerResolver, DEFAULT_INLINE_THRESHOLD,
+        store == null ? DEFAULT_MAXIMUM_SIZE : Math.min(DEFAULT_MAXIMUM_SIZE, store.maxObjectSize()));
   }
 
   /**
