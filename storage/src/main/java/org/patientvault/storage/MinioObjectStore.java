@@ -297,6 +297,38 @@ public final class MinioObjectStore implements ObjectStore {
   }
 
   @Override
+  public int abortIncompleteUploads(String prefix, Instant initiatedBefore) {
+    if (prefix == null || initiatedBefore == null) {
+      throw new StorageInputException(Reason.INVALID_ARGUMENT, "Prefix and cut-off are required");
+    }
+    ensureBucket();
+    int aborted = 0;
+    String keyMarker = null;
+    String uploadIdMarker = null;
+    while (true) {
+      final String km = keyMarker;
+      final String um = uploadIdMarker;
+      io.minio.messages.ListMultipartUploadsResult page = calls.run("list multipart uploads", prefix,
+          () -> client.listMultipartUploadsAsync(settings.bucket(), settings.region(), null, null, km, 1000, prefix, um,
+              null, null).get().result());
+      for (io.minio.messages.Upload u : page.uploads()) {
+        Instant started = u.initiated() == null ? null : u.initiated().toInstant();
+        boolean old = started != null ? started.isBefore(initiatedBefore)
+            : !initiatedBefore.isAfter(Instant.now().minus(Duration.ofDays(1)));
+        if (old) {
+          abort(u.objectName(), u.uploadId());
+          aborted++;
+        }
+      }
+      if (!page.isTruncated()) {
+        return aborted;
+      }
+      keyMarker = page.nextKeyMarker();
+      uploadIdMarker = page.nextUploadIdMarker();
+    }
+  }
+
+  @Override
   public void close() {
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();

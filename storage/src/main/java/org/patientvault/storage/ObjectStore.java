@@ -71,6 +71,14 @@ public interface ObjectStore extends AutoCloseable {
    */
   URI presignGet(String key, Duration expiry);
 
+  /**
+   * Aborts multipart uploads under the prefix that were started before the given instant and never completed
+   * (left by a process killed mid-upload; invisible to reads but holding disk). Returns how many were aborted.
+   * Uploads whose start time the server does not report are treated as old only if {@code initiatedBefore} is
+   * not after "now minus one day". One LIST request per 1000 uploads plus one DELETE each.
+   */
+  int abortIncompleteUploads(String prefix, java.time.Instant initiatedBefore);
+
   /** Releases connections and threads. */
   @Override
   void close();

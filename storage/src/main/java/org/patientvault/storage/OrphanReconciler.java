@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * about to commit. Run it on one replica at a time (e.g. under a DB advisory lock).
  *
  * <p>Cost: one LIST request per 1000 objects, one {@code isReferenced} call per object older than the grace period,
- * one DELETE per orphan. Memory is constant (the listing is streamed).
+ * one DELETE per orphan, then one LIST of incomplete multipart uploads (a process killed mid-upload leaves one;
+ * it holds disk but no visible object) and an abort for each older than the grace period. Memory is constant.
  */
 public final class OrphanReconciler {
 
@@ -93,10 +94,11 @@ public final class OrphanReconciler {
         }
       }
     }
-    ReconcileReport report = new ReconcileReport(scanned, deleted, referenced, young, failed,
+    long aborted = store.abortIncompleteUploads(prefix, cutoff);
+    ReconcileReport report = new ReconcileReport(scanned, deleted, referenced, young, failed, aborted,
         Duration.between(started, clock.instant()));
-    LOG.info("Reconciled {}: scanned {}, deleted {}, referenced {}, young {}, failed {}", prefix, scanned, deleted,
-        referenced, young, failed);
+    LOG.info("Reconciled {}: scanned {}, deleted {}, referenced {}, young {}, failed {}, aborted uploads {}", prefix,
+        scanned, deleted, referenced, young, failed, aborted);
     return report;
   }
 }

@@ -11,9 +11,12 @@ import java.time.Duration;
  * @param young      objects kept because they are younger than the grace period (their reference may not have
  *                   committed yet)
  * @param failed     orphans whose deletion failed (retried on the next pass)
+ * @param abortedUploads incomplete multipart uploads older than the grace period that were aborted (left by a
+ *                   process killed mid-upload)
  * @param took       wall time of the pass
  */
-public record ReconcileReport(long scanned, long deleted, long referenced, long young, long failed, Duration took) {
+public record ReconcileReport(long scanned, long deleted, long referenced, long young, long failed, long abortedUploads,
+    Duration took) {
 
   /** Objects kept, for whatever reason. */
   public long kept() {

@@ -93,9 +93,11 @@ public record S3Settings(
         attempts, initial, max, partSize, maxObjectSize);
   }
 
+  /** New part size; the maximum object size is lowered to 10,000 parts of it if it was larger (S3's part limit). */
   public S3Settings withPartSize(long bytes) {
+    long max = bytes > 0 ? Math.min(maxObjectSize, bytes * 10_000L) : maxObjectSize;
     return new S3Settings(endpoint, accessKey, secretKey, bucket, region, connectTimeout, readTimeout, writeTimeout,
-        maxAttempts, initialBackoff, maxBackoff, bytes, maxObjectSize);
+        maxAttempts, initialBackoff, maxBackoff, bytes, max);
   }
 
   public S3Settings withMaxObjectSize(long bytes) {

@@ -76,6 +76,11 @@ final class InMemoryObjectStore implements ObjectStore {
   }
 
   @Override
+  public int abortIncompleteUploads(String prefix, Instant initiatedBefore) {
+    return 0;
+  }
+
+  @Override
   public void close() {}
 
   byte[] bytes(String key) {

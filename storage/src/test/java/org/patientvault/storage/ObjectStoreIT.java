@@ -233,6 +233,36 @@ class ObjectStoreIT {
     assertThat(svc.fetchBinaryContentDetails(id, kept.getBinaryContentId())).isNull();
   }
 
+  @Test
+  void uploaderKilledMidUploadLeavesNoVisibleObjectAndOnePassCleansItsParts() throws Exception {
+    String key = VaultBinaryStorageSvc.objectKey("killed-upload");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+        KilledUploader.class.getName(), s3.endpoint(), "it-bucket", key).redirectErrorStream(true)
+        .redirectOutput(s3.dataDir.resolveSibling("killed-uploader.log").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (leftovers("binary/killed").stream().noneMatch(l -> l.startsWith("upload"))) {
+        assertThat(child.isAlive()).as("uploader still running").isTrue();
+        assertThat(System.nanoTime()).as("multipart upload started within 60 s").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      Thread.sleep(500); // let a part or two land
+    } finally {
+      child.destroyForcibly().waitFor(); // SIGKILL: no abort, no cleanup in the child
+    }
+    assertThat(raw.exists(key)).isFalse();
+    assertThat(leftovers("binary/killed")).isNotEmpty();
+
+    Clock later = Clock.fixed(Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC);
+    ReconcileReport report = new OrphanReconciler(raw, VaultBinaryStorageSvc.OBJECT_PREFIX, id -> false,
+        Duration.ofHours(1), later, Duration.ofMinutes(1)).reconcile();
+
+    assertThat(report.abortedUploads()).isGreaterThanOrEqualTo(1);
+    assertThat(leftovers("binary/killed")).isEmpty();
+    assertThat(raw.exists(key)).isFalse();
+  }
+
   /** Incomplete multipart uploads the server lists, plus any part files on disk under the prefix. */
   private List<String> leftovers(String prefix) throws Exception {
     List<String> found = new java.util.ArrayList<>();
