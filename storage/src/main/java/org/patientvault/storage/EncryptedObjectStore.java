@@ -15,6 +15,7 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import org.patientvault.storage.StorageInputException.Reason;
+import org.patientvault.storage.internal.crypto.CryptoWarmup;
 import org.patientvault.storage.internal.crypto.DecryptingInputStream;
 import org.patientvault.storage.internal.crypto.EncryptingInputStream;
 import org.patientvault.storage.internal.crypto.OwnerKeyring;
@@ -87,6 +88,7 @@ public final class EncryptedObjectStore {
     this.segmentSize = segmentSize;
     this.maxObjectSize = maxObjectSize;
     this.keyring = new OwnerKeyring(store, this.masterKey, ownerKeyTtl, Clock.systemUTC());
+    CryptoWarmup.startOnce();
   }
 
   /** The underlying store (for listing, reconciling and presigning non-confidential artefacts). */

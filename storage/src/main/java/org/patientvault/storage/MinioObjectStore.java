@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Puts read the caller's stream one part at a time into a buffer that grows up to
  * {@link S3Settings#partSize()}: an object that fits is sent as one PUT, a larger one as a multipart upload whose
- * parts are each retried from the buffer. Any failure (bad input, server down) aborts the multipart upload, so
- * nothing half-written remains. Memory per concurrent put is at most one part size.
+ * parts are each retried from their buffer. Part k uploads while part k+1 is read, so reading (and encrypting)
+ * overlaps the network. Any failure (bad input, server down) aborts the multipart upload, so nothing
+ * half-written remains. Memory per concurrent put is at most two part buffers.
  *
  * <p>Requests without a body, and buffered parts, are retried on transient errors (I/O errors, 5xx) up to
  * {@link S3Settings#maxAttempts()} with exponential backoff; an unreachable server therefore fails within about
@@ -116,14 +117,17 @@ public final class MinioObjectStore implements ObjectStore {
 
     boolean known = length != UNKNOWN_LENGTH;
     int partSize = (int) settings.partSize();
-    byte[] buffer = new byte[(int) Math.min(partSize, known ? Math.max(length, 1) : INITIAL_BUFFER)];
+    // Two buffers: part k uploads while part k+1 is read (and, for the encrypted store, encrypted).
+    byte[][] buffers = {new byte[(int) Math.min(partSize, known ? Math.max(length, 1) : INITIAL_BUFFER)], null};
+    int cur = 0;
     long total = 0;
     String uploadId = null;
+    InFlight pending = null;
     List<Part> parts = new ArrayList<>();
     try {
       while (true) {
         long want = known ? Math.min(partSize, length - total) : partSize;
-        buffer = ensureCapacity(buffer, (int) Math.min(want, INITIAL_BUFFER));
+        byte[] buffer = buffers[cur] == null ? new byte[(int) Math.min(want, INITIAL_BUFFER)] : buffers[cur];
         int n = 0;
         while (n < want) {
           if (n == buffer.length) {
@@ -139,6 +143,7 @@ public final class MinioObjectStore implements ObjectStore {
                 "Object '" + key + "' exceeds the maximum object size of " + settings.maxObjectSize() + " bytes");
           }
         }
+        buffers[cur] = buffer;
         total += n;
         boolean end;
         if (known) {
@@ -165,15 +170,19 @@ public final class MinioObjectStore implements ObjectStore {
           uploadId = calls.run("create multipart upload", key, () -> client.createMultipartUploadAsync(
               settings.bucket(), settings.region(), key, headers, null).get().result().uploadId());
         }
+        if (pending != null) {
+          parts.add(finish(key, uploadId, pending));
+          pending = null;
+        }
         if (n > 0) {
-          final byte[] body = buffer;
-          final int len = n;
-          final int partNumber = parts.size() + 1;
-          final String id = uploadId;
-          parts.add(new Part(partNumber, calls.run("upload part", key, () -> client.uploadPartAsync(settings.bucket(),
-              settings.region(), key, body, len, id, partNumber, null, null).get()).etag()));
+          pending = startPart(key, uploadId, buffer, n, parts.size() + 1);
+          cur ^= 1;
         }
         if (end || n == 0) {
+          if (pending != null) {
+            parts.add(finish(key, uploadId, pending));
+            pending = null;
+          }
           final String id = uploadId;
           final Part[] done = parts.toArray(new Part[0]);
           calls.run("complete multipart upload", key, () -> client.completeMultipartUploadAsync(settings.bucket(),
@@ -182,12 +191,59 @@ public final class MinioObjectStore implements ObjectStore {
         }
       }
     } catch (IOException e) {
+      settle(pending);
       abort(key, uploadId);
       throw new StorageInputException(Reason.TRUNCATED,
           "Reading the stream for '" + key + "' failed after " + total + " bytes: " + e.getMessage());
     } catch (RuntimeException | Error e) {
+      settle(pending);
       abort(key, uploadId);
       throw e;
+    }
+  }
+
+  /** A part upload in progress, with what is needed to send it again. */
+  private record InFlight(java.util.concurrent.CompletableFuture<io.minio.UploadPartResponse> future, byte[] body,
+      int length, int partNumber) {}
+
+  private InFlight startPart(String key, String uploadId, byte[] body, int length, int partNumber) {
+    java.util.concurrent.CompletableFuture<io.minio.UploadPartResponse> f;
+    try {
+      f = client.uploadPartAsync(settings.bucket(), settings.region(), key, body, length, uploadId, partNumber, null,
+          null);
+    } catch (Exception e) {
+      f = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    return new InFlight(f, body, length, partNumber);
+  }
+
+  /** Waits for an in-flight part; a transient failure is retried synchronously from the still-held buffer. */
+  private Part finish(String key, String uploadId, InFlight p) {
+    try {
+      return new Part(p.partNumber(), p.future().get().etag());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageUnavailableException("Interrupted while uploading a part", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (!S3Calls.isTransient(e.getCause())) {
+        throw S3Calls.translate("upload part", key, e, 1);
+      }
+      return new Part(p.partNumber(), calls.run("upload part", key, () -> client.uploadPartAsync(settings.bucket(),
+          settings.region(), key, p.body(), p.length(), uploadId, p.partNumber(), null, null).get()).etag());
+    }
+  }
+
+  /** Lets an in-flight part finish before the upload is aborted, so no part lands after the abort. */
+  private static void settle(InFlight p) {
+    if (p == null) {
+      return;
+    }
+    try {
+      p.future().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException ignored) {
+      // The upload is being aborted anyway.
     }
   }
 

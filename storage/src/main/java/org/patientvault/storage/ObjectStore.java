@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * <p>Contract for every implementation:
  * <ul>
  *   <li>Puts are atomic: after a failed put nothing of it is visible or left behind (multipart uploads are aborted).
- *   <li>Memory does not grow with object size: puts buffer at most one part, gets stream.
+ *   <li>Memory does not grow with object size: puts buffer a fixed number of parts, gets stream.
  *   <li>Failures are typed: {@link StorageUnavailableException} (server down, after bounded retries),
  *       {@link StorageInputException} (bad input), {@link ObjectNotFoundException}.
  * </ul>
@@ -27,7 +27,7 @@ public interface ObjectStore extends AutoCloseable {
 
   /**
    * Stores the stream under the key, replacing any object there. Cost: one PUT for objects below the part size,
-   * otherwise a multipart upload with one part buffered at a time.
+   * otherwise a multipart upload with at most two parts buffered (one uploading, one filling).
    *
    * @param length exact byte count, or {@link #UNKNOWN_LENGTH}; a stream that ends early or runs longer fails with
    *               {@link StorageInputException} and stores nothing

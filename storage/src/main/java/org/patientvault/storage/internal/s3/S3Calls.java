@@ -94,7 +94,9 @@ public final class S3Calls {
         + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"), cause);
   }
 
-  static boolean isTransient(Throwable cause) {
+  /** Whether a failure is worth retrying (I/O error, 5xx, throttling). */
+  public static boolean isTransient(Throwable cause) {
+    cause = unwrap(cause);
     if (cause instanceof StorageException) {
       return false;
     }
