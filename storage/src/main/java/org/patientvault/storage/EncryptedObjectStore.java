@@ -19,6 +19,7 @@ import org.patientvault.storage.internal.crypto.CryptoWarmup;
 import org.patientvault.storage.internal.crypto.DecryptingInputStream;
 import org.patientvault.storage.internal.crypto.EncryptingInputStream;
 import org.patientvault.storage.internal.crypto.OwnerKeyring;
+import org.patientvault.storage.internal.crypto.ReadAheadInputStream;
 import org.patientvault.storage.internal.crypto.SegmentFormat;
 
 /**
@@ -29,8 +30,9 @@ import org.patientvault.storage.internal.crypto.SegmentFormat;
  * <p>Guarantees: a tampered, truncated, extended, reordered or moved object is reported with
  * {@link ObjectIntegrityException} and no unauthenticated byte is returned; full reads verify the plaintext
  * SHA-256 recorded at write; {@link #destroyOwnerKey(String)} makes every object of that owner unreadable
- * ({@link OwnerKeyDestroyedException}). Streaming throughout: memory per put or get is one segment plus the
- * underlying store's buffer, independent of object size.
+ * ({@link OwnerKeyDestroyedException}). Streaming throughout: memory per put is one segment plus the underlying
+ * store's part buffers; a full get of two or more segments decrypts on a pool thread at most four segments ahead
+ * while the caller's thread hashes. Neither grows with object size.
  *
  * <p>Cost: a put is one S3 put (plus a list and a key read per owner per cache TTL). A full get is a HEAD and a GET;
  * a range get is a HEAD, a small header GET and one ranged GET over just the segments covering the range.
@@ -44,6 +46,14 @@ public final class EncryptedObjectStore {
   public static final Duration DEFAULT_OWNER_KEY_TTL = Duration.ofSeconds(30);
   static final String META_OWNER = "pv-owner";
   static final String META_FORMAT = "pv-format";
+  /** Objects of at least this many segments are read with decryption and hashing on two threads. */
+  static final int READ_AHEAD_MIN_SEGMENTS = 2;
+  private static final java.util.concurrent.ExecutorService READ_AHEAD = java.util.concurrent.Executors
+      .newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "storage-read-ahead");
+        t.setDaemon(true);
+        return t;
+      });
   private static final String OWNER_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
   private final ObjectStore store;
@@ -173,8 +183,13 @@ public final class EncryptedObjectStore {
       readFully(raw, headerBytes, 6, headerLength - 6, key);
       SegmentFormat.Header header = SegmentFormat.parseHeader(key, headerBytes, headerLength);
       SegmentFormat.Geometry g = SegmentFormat.geometry(key, info.size(), header);
-      return new DecryptingInputStream(raw, key, header, dataKey(key, header), g, 0, g.segments() - 1, 0,
-          g.plaintextLength(), true);
+      if (g.segments() < READ_AHEAD_MIN_SEGMENTS) {
+        return new DecryptingInputStream(raw, key, header, dataKey(key, header), g, 0, g.segments() - 1, 0,
+            g.plaintextLength(), true);
+      }
+      DecryptingInputStream decrypting = new DecryptingInputStream(raw, key, header, dataKey(key, header), g, 0,
+          g.segments() - 1, 0, g.plaintextLength(), true, true);
+      return new ReadAheadInputStream(decrypting, READ_AHEAD, header.segmentSize(), 4, decrypting::recordedSha256, key);
     } catch (RuntimeException | IOException e) {
       closeQuietly(raw);
       if (e instanceof IOException io) {

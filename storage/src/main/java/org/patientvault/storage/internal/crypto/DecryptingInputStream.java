@@ -27,6 +27,8 @@ public final class DecryptingInputStream extends InputStream {
   private final int segmentSize;
   private final long lastIndex;
   private final boolean verifyTrailer;
+  private final boolean deferHashCheck;
+  private volatile byte[] recordedSha256;
   private final Cipher cipher = SegmentFormat.newCipher();
   private final MessageDigest sha256;
   private final byte[] sealed;
@@ -40,6 +42,17 @@ public final class DecryptingInputStream extends InputStream {
 
   public DecryptingInputStream(InputStream ciphertext, String objectKey, SegmentFormat.Header header, SecretKey dataKey,
       SegmentFormat.Geometry geometry, long first, long last, long skip, long limit, boolean verifyTrailer) {
+    this(ciphertext, objectKey, header, dataKey, geometry, first, last, skip, limit, verifyTrailer, false);
+  }
+
+  /**
+   * @param deferHashCheck with {@code verifyTrailer}: do not hash here; the caller hashes what it reads and
+   *                       compares with {@link #recordedSha256()} at EOF (lets hashing run on another thread)
+   */
+  public DecryptingInputStream(InputStream ciphertext, String objectKey, SegmentFormat.Header header, SecretKey dataKey,
+      SegmentFormat.Geometry geometry, long first, long last, long skip, long limit, boolean verifyTrailer,
+      boolean deferHashCheck) {
+    this.deferHashCheck = deferHashCheck;
     this.ciphertext = ciphertext;
     this.objectKey = objectKey;
     this.dataKey = dataKey;
@@ -103,7 +116,7 @@ public final class DecryptingInputStream extends InputStream {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM opening failed", e);
     }
-    if (verifyTrailer) {
+    if (verifyTrailer && !deferHashCheck) {
       sha256.update(plain, 0, n);
     }
     index++;
@@ -138,12 +151,18 @@ public final class DecryptingInputStream extends InputStream {
     byte[] recordedSha = new byte[32];
     t.get(recordedSha);
     if (recordedLength != geometry.plaintextLength()
-        || !MessageDigest.isEqual(recordedSha, sha256.digest())) {
+        || !deferHashCheck && !MessageDigest.isEqual(recordedSha, sha256.digest())) {
       throw new ObjectIntegrityException("Object '" + objectKey + "' does not match the length and SHA-256 recorded at write");
     }
     if (ciphertext.read() != -1) {
       throw new ObjectIntegrityException("Object '" + objectKey + "' has bytes after its trailer");
     }
+    recordedSha256 = recordedSha;
+  }
+
+  /** The authenticated SHA-256 from the trailer, once EOF was reached with {@code verifyTrailer}; else null. */
+  public byte[] recordedSha256() {
+    return recordedSha256;
   }
 
   private void readFully(byte[] buf, int n, String what) throws IOException {
