@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The README's test command: every tier of the build.
+#   unit tests (every module), *IT integration tests (the app on a random port, the machine's PostgreSQL,
+#   S3Proxy as a separate process), and the end-to-end tier against a real Keycloak.
+# Needs: Java 17, Maven, PostgreSQL on 127.0.0.1:5432 (trust auth), dcmtk, curl, jq.
+# Starts Keycloak itself (scripts/keycloak.sh) when it is not already running, and stops it again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fail() { echo "test.sh: $*" >&2; exit 1; }
+
+command -v mvn >/dev/null || fail "Maven is missing"
+command -v dcmdump >/dev/null || fail "dcmtk is missing (the DICOM tests use it as their oracle): apt-get install -y dcmtk"
+command -v jq >/dev/null || fail "jq is missing: apt-get install -y jq"
+pg_isready -q -h 127.0.0.1 -p 5432 || fail "PostgreSQL is not answering on 127.0.0.1:5432 (start it: pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start)"
+
+started_keycloak=0
+cleanup() {
+  if [ "$started_keycloak" = 1 ]; then scripts/keycloak.sh stop || true; fi
+}
+trap cleanup EXIT
+if ! scripts/keycloak.sh status >/dev/null 2>&1; then
+  scripts/keycloak.sh start
+  started_keycloak=1
+fi
+deploy/keycloak/verify.sh
+
+mvn -B -ntp verify "$@"
