@@ -198,9 +198,18 @@ class DevIssuerConfig {
                 // The userinfo endpoint takes this issuer's access tokens.
                 .oauth2ResourceServer(r -> r.jwt(Customizer.withDefaults()))
                 .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
-                        new LoginUrlAuthenticationEntryPoint("/login"),
-                        new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+                        new LoginUrlAuthenticationEntryPoint("/login"), browserRequests()));
         return http.build();
+    }
+
+    /**
+     * Requests that ask for HTML explicitly; a wildcard Accept header (or none) does not count, so a token request without
+     * client credentials gets 401, not a redirect to the login page.
+     */
+    private static MediaTypeRequestMatcher browserRequests() {
+        MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
+        html.setIgnoredMediaTypes(java.util.Set.of(MediaType.ALL));
+        return html;
     }
 
     /** Spring Security's default login page; stateful (a session carries the login to /oauth2/authorize). */
