@@ -47,7 +47,12 @@ import org.springframework.security.oauth2.server.authorization.config.annotatio
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
@@ -137,7 +142,10 @@ class DevIssuerConfig {
                     .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
                     .redirectUris(u -> u.addAll(redirects.registrable()))
                     .scopes(s -> s.addAll(List.of("openid", "email", "profile")))
-                    .tokenSettings(tokens)
+                    // Keycloak's default SSO idle time; rotated, so a stolen refresh token works once at most.
+                    .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(realm.accessTokenLifespan())
+                            .refreshTokenTimeToLive(java.time.Duration.ofMinutes(30)).reuseRefreshTokens(false)
+                            .build())
                     .clientSettings(ClientSettings.builder().requireProofKey(true)
                             .requireAuthorizationConsent(false).build())
                     .build();
@@ -182,12 +190,21 @@ class DevIssuerConfig {
     @Bean
     @Order(1)
     SecurityFilterChain devIssuerEndpointsChain(HttpSecurity http, RegisteredClientRepository clients,
-                                                DevRealm realm) throws Exception {
+                                                DevRealm realm, JWKSource<SecurityContext> keys,
+                                                OAuth2TokenCustomizer<JwtEncodingContext> claims) throws Exception {
         OAuth2AuthorizationServerConfigurer as = OAuth2AuthorizationServerConfigurer.authorizationServer();
         LoopbackRedirectValidator validator = new LoopbackRedirectValidator(realm);
+        JwtGenerator jwt = new JwtGenerator(new NimbusJwtEncoder(keys));
+        jwt.setJwtCustomizer(claims);
+        OAuth2TokenGenerator<OAuth2Token> tokens = new DelegatingOAuth2TokenGenerator(jwt,
+                new PublicClientRefresh.Tokens());
         http.securityMatcher(as.getEndpointsMatcher())
                 .with(as, a -> a
                         .registeredClientRepository(clients)
+                        .tokenGenerator(tokens)
+                        .clientAuthentication(c -> c
+                                .authenticationConverter(new PublicClientRefresh.Converter())
+                                .authenticationProviders(p -> p.add(0, new PublicClientRefresh.Provider(clients))))
                         .oidc(Customizer.withDefaults())
                         .authorizationEndpoint(e -> e.authenticationProviders(providers -> providers.forEach(p -> {
                             if (p instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider code) {

@@ -159,6 +159,33 @@ class DevIssuerIT {
     }
 
     @Test
+    void browserClientsGetRotatingRefreshTokens() throws Exception {
+        JsonNode first = JSON.readTree(DevIssuerLogin.userTokenResponse(base(), "bob", "bob-demo").body());
+        String refresh = first.path("refresh_token").asText();
+        assertThat(refresh).as("Keycloak gives public clients refresh tokens; so does the dev issuer").isNotEmpty();
+        HttpResponse<String> refreshed = refresh("vault-web", refresh);
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        JsonNode again = JSON.readTree(refreshed.body());
+        JsonNode c = DevIssuerLogin.claims(again.path("access_token").asText());
+        assertThat(c.path("sub").asText()).isEqualTo("b0b00000-0000-4000-8000-000000000002");
+        assertThat(c.path("national_id").asText()).isEqualTo("310104197809210017");
+        assertThat(again.path("refresh_token").asText()).isNotEmpty().isNotEqualTo(refresh);
+        // Rotation: the used refresh token is dead; another client cannot use a fresh one either.
+        assertThat(refresh("vault-web", refresh).statusCode()).isEqualTo(400);
+        assertThat(refresh("vault-mobile", again.path("refresh_token").asText()).statusCode()).isEqualTo(400);
+        assertThat(refresh("hosp-beijing", again.path("refresh_token").asText()).statusCode()).isEqualTo(401);
+        assertThat(refresh("vault-web", "made-up").statusCode()).isEqualTo(400);
+    }
+
+    private HttpResponse<String> refresh(String clientId, String refreshToken) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + "/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(DevIssuerLogin.formBody(Map.of(
+                        "grant_type", "refresh_token", "client_id", clientId, "refresh_token", refreshToken))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void adminAndBobLogInToo() {
         JsonNode admin = DevIssuerLogin.claims(DevIssuerLogin.userToken(base(), "vault-admin", "vault-admin-demo"));
         assertThat(admin.path("sub").asText()).isEqualTo("ad000000-0000-4000-8000-000000000003");
