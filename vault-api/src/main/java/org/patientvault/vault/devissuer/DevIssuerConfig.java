@@ -12,7 +12,6 @@ import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.patientvault.vault.VaultProfile;
@@ -40,6 +39,7 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2PushedAuthorizationRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -210,7 +210,14 @@ class DevIssuerConfig {
                             if (p instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider code) {
                                 code.setAuthenticationValidator(validator);
                             }
-                        }))))
+                        })))
+                        // Pushed authorization requests get the same redirect-URI rules.
+                        .pushedAuthorizationRequestEndpoint(e -> e.authenticationProviders(providers ->
+                                providers.forEach(p -> {
+                                    if (p instanceof OAuth2PushedAuthorizationRequestAuthenticationProvider par) {
+                                        par.setAuthenticationValidator(validator);
+                                    }
+                                }))))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 // The userinfo endpoint takes this issuer's access tokens.
                 .oauth2ResourceServer(r -> r.jwt(Customizer.withDefaults()))
@@ -273,11 +280,5 @@ class DevIssuerConfig {
                 throw new IllegalStateException("This JVM offers no RSA key generator", e);
             }
         }
-    }
-
-    static Map<String, RealmRedirectUris> redirectsOf(DevRealm realm) {
-        return realm.clients().stream().filter(c -> c.publicClient() && c.standardFlow())
-                .collect(Collectors.toMap(DevRealm.Client::clientId,
-                        c -> new RealmRedirectUris(c.redirectUris(), c.clientId())));
     }
 }

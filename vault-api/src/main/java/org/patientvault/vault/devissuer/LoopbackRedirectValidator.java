@@ -2,6 +2,7 @@ package org.patientvault.vault.devissuer;
 
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
@@ -25,7 +26,9 @@ final class LoopbackRedirectValidator implements Consumer<OAuth2AuthorizationCod
             new OAuth2AuthorizationCodeRequestAuthenticationValidator();
 
     LoopbackRedirectValidator(DevRealm realm) {
-        this.redirects = DevIssuerConfig.redirectsOf(realm);
+        this.redirects = realm.clients().stream().filter(c -> c.publicClient() && c.standardFlow())
+                .collect(Collectors.toMap(DevRealm.Client::clientId,
+                        c -> new RealmRedirectUris(c.redirectUris(), c.clientId())));
     }
 
     @Override

@@ -223,6 +223,23 @@ class DevIssuerIT {
     }
 
     @Test
+    void pushedRequestsCannotBypassTheRedirectRules() throws Exception {
+        // SAS 1.5 serves PAR to authenticated (confidential) clients only, and the realm's confidential clients have
+        // no code flow: so no client can push a request, whatever its redirect URI.
+        for (String uri : List.of("http://evil.example/cb", "http://localhost:3000/cb")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/oauth2/par"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(DevIssuerLogin.formBody(Map.of(
+                            "response_type", "code", "client_id", "vault-web", "redirect_uri", uri,
+                            "scope", "openid", "code_challenge", DevIssuerLogin.challenge("v".repeat(50)),
+                            "code_challenge_method", "S256"))))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(uri).isEqualTo(401);
+            assertThat(r.body()).as(uri).doesNotContain("request_uri");
+        }
+    }
+
+    @Test
     void pkceIsRequired() throws Exception {
         HttpResponse<String> r = authorize("http://127.0.0.1:8081/callback", false);
         assertThat(r.statusCode()).isEqualTo(302);
