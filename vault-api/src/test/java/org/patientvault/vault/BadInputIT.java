@@ -125,6 +125,7 @@ class BadInputIT extends FhirIT {
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .header("Content-Type", contentType).header("Accept", JSON)
+                .header("Authorization", "Bearer " + hospitalToken)
                 .POST(body);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

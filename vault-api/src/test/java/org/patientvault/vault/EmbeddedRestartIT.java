@@ -47,6 +47,11 @@ class EmbeddedRestartIT {
         int port = ((WebServerApplicationContext) app).getWebServer().getPort();
         FhirContext ctx = app.getBean(FhirContext.class);
         ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-        return ctx.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+        IGenericClient client = ctx.newRestfulGenericClient("http://localhost:" + port + "/fhir");
+        // The development issuer's key is new at every start, so each run gets its own token.
+        client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(
+                org.patientvault.vault.devissuer.DevIssuerLogin.clientCredentialsToken("http://localhost:" + port,
+                        "hosp-beijing", "hosp-beijing-secret")));
+        return client;
     }
 }

@@ -15,6 +15,7 @@ import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import org.patientvault.vault.audit.AuditTrail;
 import org.patientvault.vault.ingest.SubmissionLedgerHook;
 import org.patientvault.vault.security.ConsentAuthoring;
+import org.patientvault.vault.security.HiddenHistory;
 import org.patientvault.vault.security.PagingOwnership;
 import org.patientvault.vault.security.PatientSearchNarrowing;
 import org.patientvault.vault.security.SubmitterTag;
@@ -67,6 +68,7 @@ class FhirServerConfig {
         server.registerInterceptor(new VaultAuthorizationInterceptor());
         server.registerInterceptor(new PatientSearchNarrowing());
         server.registerInterceptor(new PagingOwnership());
+        server.registerInterceptor(new HiddenHistory());
         server.registerInterceptor(consentInterceptor);
         server.registerInterceptor(new ConsentAuthoring(java.time.ZoneId.of("Asia/Shanghai")));
         server.registerInterceptor(submitterTag);

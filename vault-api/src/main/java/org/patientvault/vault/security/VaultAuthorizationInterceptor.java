@@ -71,6 +71,8 @@ public class VaultAuthorizationInterceptor extends AuthorizationInterceptor {
                 rules.deny("no writes to consents").write().resourcesOfType("Consent").withAnyId().andThen()
                         .deny("no writes to audit").write().resourcesOfType("AuditEvent").withAnyId().andThen()
                         .deny("no deletes of audit").delete().resourcesOfType("AuditEvent").withAnyId().andThen()
+                        // The audit trail names other callers' requests; hospitals get their scorecards instead.
+                        .deny("no audit reads").read().resourcesOfType("AuditEvent").withAnyId().andThen()
                         .allow("submit").write().allResources().withAnyId().andThen()
                         .allow("delete own").delete().allResources().withAnyId().andThen()
                         .allow("read own and consented").read().allResources().withAnyId().andThen()
