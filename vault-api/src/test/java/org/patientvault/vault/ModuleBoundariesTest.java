@@ -45,6 +45,15 @@ class ModuleBoundariesTest {
                 .check(classes);
     }
 
+    /** Consent is decided in one IConsentService, in the consent module; no provider or controller decides it. */
+    @Test
+    void consentIsDecidedOnlyInTheConsentModule() {
+        noClasses().that().resideOutsideOfPackage("org.patientvault.consent..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("org.patientvault.consent.ConsentEngine")
+                .orShould().implement("ca.uhn.fhir.rest.server.interceptor.consent.IConsentService")
+                .check(classes);
+    }
+
     @Test
     void noSpringWebInDomainLibraries() {
         noClasses().that().resideInAnyPackage("org.patientvault.mapping..", "org.patientvault.consent..",

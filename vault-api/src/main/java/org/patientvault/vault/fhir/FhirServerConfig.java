@@ -15,6 +15,7 @@ import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import org.patientvault.vault.audit.AuditTrail;
 import org.patientvault.vault.ingest.SubmissionLedgerHook;
 import org.patientvault.vault.security.ConsentAuthoring;
+import org.patientvault.vault.security.ConsentExplainProvider;
 import org.patientvault.vault.security.HiddenHistory;
 import org.patientvault.vault.security.PagingOwnership;
 import org.patientvault.vault.security.PatientSearchNarrowing;
@@ -37,6 +38,7 @@ class FhirServerConfig {
     RestfulServer fhirRestfulServer(FhirContext fhirContext,
                                     ResourceProviderFactory resourceProviders,
                                     VaultSystemProvider systemProvider,
+                                    ConsentExplainProvider consentExplain,
                                     IFhirSystemDao<?, ?> systemDao,
                                     JpaStorageSettings storageSettings,
                                     ISearchParamRegistry searchParamRegistry,
@@ -54,6 +56,7 @@ class FhirServerConfig {
 
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
+        server.registerProvider(consentExplain);
         server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport));
 

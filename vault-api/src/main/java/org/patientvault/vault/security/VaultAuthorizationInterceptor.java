@@ -62,6 +62,8 @@ public class VaultAuthorizationInterceptor extends AuthorizationInterceptor {
                         .andThen()
                         .allow("own binaries").read().resourcesOfType("Binary").withAnyId()
                         .withTester(ownBinary(self)).andThen()
+                        .allow("explain own consents").operation().named("$consent-explain").onInstance(self)
+                        .andAllowAllResponses().andThen()
                         .allow("own everything").operation().named("$everything").onInstance(self)
                         .andRequireExplicitResponseAuthorization().andThen()
                         .allow("transactions of allowed entries").transaction().withAnyOperation()
@@ -86,6 +88,8 @@ public class VaultAuthorizationInterceptor extends AuthorizationInterceptor {
                             .allow("maintain " + type).write().resourcesOfType(type).withAnyId().andThen();
                 }
                 rules.allow("audit trail").read().resourcesOfType("AuditEvent").withAnyId().andThen()
+                        .allow("explain consents").operation().named("$consent-explain").onInstancesOfType(
+                                org.hl7.fhir.r4.model.Patient.class).andAllowAllResponses().andThen()
                         .allow("admin batches").transaction().withAnyOperation().andApplyNormalRules().andThen();
             }
         }

@@ -33,6 +33,7 @@ class ConsentE2EIT extends E2EBase {
             Bundle search = ctx.newJsonParser().parseResource(Bundle.class,
                     get("hosp-shanghai", "Observation?subject=Patient/" + world.alicePatient()).body());
             assertThat(search.getEntry()).isNotEmpty();
+            assertThat(explain()).contains("\"valueCode\":\"permit\"");
         } finally {
             String revoked = consentJson(world.alicePatient(), "inactive").replaceFirst("\\{",
                     "{\"id\":\"" + consentId + "\",");
@@ -40,6 +41,9 @@ class ConsentE2EIT extends E2EBase {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         }
         assertThat(get("hosp-shanghai", "Observation/" + world.aliceObs()).statusCode()).isEqualTo(404);
+
+        assertThat(explain()).contains("\"valueCode\":\"deny\"");
+        assertThat(send(KeycloakTokens.token("bob"), "GET", explainPath(), null).statusCode()).isIn(403, 404);
 
         HttpResponse<String> audit = get("alice", "AuditEvent?patient=Patient/" + world.alicePatient()
                 + "&_count=200");
@@ -54,6 +58,18 @@ class ConsentE2EIT extends E2EBase {
                 consentJson(world.alicePatient(), "active"));
         assertThat(r.statusCode()).isIn(403, 404, 422);
         assertThat(r.body()).contains("OperationOutcome").doesNotContain("Exception");
+    }
+
+    /** "Would hosp-shanghai get my laboratory data from 2026 for treatment?" */
+    private String explain() throws Exception {
+        HttpResponse<String> r = get("alice", explainPath());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return r.body();
+    }
+
+    private String explainPath() {
+        return "Patient/" + world.alicePatient() + "/$consent-explain?recipient=hosp-shanghai&purpose=treatment"
+                + "&dataClass=laboratory&recordDate=2026-10-01";
     }
 
     private static String consentJson(String patientId, String status) {
