@@ -147,7 +147,11 @@ public class AuditTrail implements ConsentAuditSink {
                     .setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(DCM, "110150", "Application")));
         });
         if (request.getId() != null && request.getId().hasIdPart()) {
-            ev.addEntity().setWhat(new Reference(request.getId().toUnqualifiedVersionless().getValue()))
+            // By identifier, not a literal reference: the id asked for may not exist, and the audit must still be
+            // written (a literal reference to a missing resource would fail referential integrity).
+            String asked = request.getResourceName() + "/" + request.getId().getIdPart();
+            ev.addEntity().setWhat(new Reference().setIdentifier(new Identifier()
+                            .setSystem("https://patientvault.org/fhir/sid/resource").setValue(asked)).setDisplay(asked))
                     .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2",
                             "System Object"));
         }

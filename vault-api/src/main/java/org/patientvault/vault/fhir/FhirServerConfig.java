@@ -77,6 +77,7 @@ class FhirServerConfig {
         server.registerInterceptor(submitterTag);
         server.registerInterceptor(auditTrail);
         server.registerInterceptor(submissionLedgerHook);
+        server.registerInterceptor(new RecordKeepingReferences());
         if (props.validateRequests()) {
             server.registerInterceptor(R4Validation.requestValidatingInterceptor(fhirContext));
         }

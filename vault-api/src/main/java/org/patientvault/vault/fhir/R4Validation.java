@@ -21,7 +21,18 @@ final class R4Validation {
     }
 
     static RequestValidatingInterceptor requestValidatingInterceptor(FhirContext ctx) {
+        RequestValidatingInterceptor interceptor = new RequestValidatingInterceptor();
+        interceptor.addValidatorModule(instanceValidator(ctx));
+        interceptor.setFailOnSeverity(ResultSeverityEnum.ERROR);
+        interceptor.setAddResponseHeaderOnSeverity(null);
+        interceptor.setAddResponseOutcomeHeaderOnSeverity(null);
+        return interceptor;
+    }
+
+    /** The instance validator with the offline support chain; costly to build, so build it once. */
+    static FhirInstanceValidator instanceValidator(FhirContext ctx) {
         ValidationSupportChain chain = new ValidationSupportChain(
+                new LanguageTags(ctx),
                 new DefaultProfileValidationSupport(ctx),
                 new CommonCodeSystemsTerminologyService(ctx),
                 new InMemoryTerminologyServerValidationSupport(ctx),
@@ -30,12 +41,6 @@ final class R4Validation {
         validator.setNoTerminologyChecks(false);
         validator.setErrorForUnknownProfiles(false);
         validator.setAnyExtensionsAllowed(true);
-
-        RequestValidatingInterceptor interceptor = new RequestValidatingInterceptor();
-        interceptor.addValidatorModule(validator);
-        interceptor.setFailOnSeverity(ResultSeverityEnum.ERROR);
-        interceptor.setAddResponseHeaderOnSeverity(null);
-        interceptor.setAddResponseOutcomeHeaderOnSeverity(null);
-        return interceptor;
+        return validator;
     }
 }

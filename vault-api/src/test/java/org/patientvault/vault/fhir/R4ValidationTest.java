@@ -1,0 +1,57 @@
+package org.patientvault.vault.fhir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.ValidationResult;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class R4ValidationTest {
+
+    private static FhirValidator validator;
+
+    @BeforeAll
+    static void build() {
+        FhirContext ctx = FhirContext.forR4Cached();
+        validator = ctx.newValidator().registerValidatorModule(R4Validation.instanceValidator(ctx));
+    }
+
+    @Test
+    void anyWellFormedLanguageTagIsValid() {
+        assertThat(errors(patientSpeaking("vi"))).isEmpty();
+        assertThat(errors(patientSpeaking("zh-Hans-CN"))).isEmpty();
+    }
+
+    @Test
+    void aMalformedLanguageTagIsReported() {
+        // The binding is "preferred", so the validator reports a malformed tag without refusing the resource.
+        ValidationResult r = validator.validateWithResult(patientSpeaking("not a language"));
+        assertThat(r.getMessages()).anyMatch(m -> m.getMessage().contains("not a language"));
+    }
+
+    @Test
+    void aCodeOutsideARequiredValueSetIsAnError() {
+        ValidationResult ok = validator.validateWithResult("{\"resourceType\":\"Patient\",\"gender\":\"female\"}");
+        ValidationResult bad = validator.validateWithResult("{\"resourceType\":\"Patient\",\"gender\":\"bogus\"}");
+        assertThat(ok.getMessages()).noneMatch(m -> m.getSeverity() == ResultSeverityEnum.ERROR);
+        assertThat(bad.getMessages()).anyMatch(m -> m.getSeverity() == ResultSeverityEnum.ERROR);
+    }
+
+    private static Patient patientSpeaking(String tag) {
+        Patient p = new Patient();
+        p.addCommunication().setLanguage(new CodeableConcept(new Coding("urn:ietf:bcp:47", tag, null)));
+        return p;
+    }
+
+    private static java.util.List<String> errors(Patient p) {
+        ValidationResult r = validator.validateWithResult(p);
+        return r.getMessages().stream().filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+                .map(m -> m.getLocationString() + ": " + m.getMessage()).toList();
+    }
+}
