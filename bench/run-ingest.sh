@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Ingest benchmark: the vault against a plain HAPI JPA server, same Synthea bundles, same PostgreSQL, same JVM flags.
 #
-#   bench/run-ingest.sh [patients]          (default 10; about 10-15 minutes on 2 shared cores)
+#   bench/run-ingest.sh [patients]          (default 8: about 7 minutes on 2 idle cores, 15 under heavy load)
 #
 # Servers: a  = the vault, default settings (base-R4 request validation on)
 #          a' = the vault with VAULT_FHIR_VALIDATE_REQUESTS=false
@@ -21,7 +21,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-PATIENTS="${1:-10}"
+PATIENTS="${1:-8}"
 [[ "$PATIENTS" =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/run-ingest.sh [patients]  (a positive integer)" >&2; exit 2; }
 SEED=42
 AGES="${BENCH_SYNTHEA_AGES:-0-64}"
