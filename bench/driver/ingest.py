@@ -5,7 +5,8 @@ Usage: ingest.py --base http://127.0.0.1:PORT --files LIST --result OUT.json --f
        ingest.py --base http://127.0.0.1:PORT --wait-ready --since EPOCH --pid PID [--timeout S]
          (prints the seconds from EPOCH until GET /fhir/metadata answered 200; exit 1 if PID died or timed out)
 
-LIST holds one bundle path per line, in the order to send them; lines are "kind<TAB>path", kind being hospital,
+Failures are non-2xx bundles, plus non-2xx entries inside a 2xx batch response (entry failures do not count as
+accepted resources). LIST holds one bundle path per line, in the order to send them; lines are "kind<TAB>path", kind being hospital,
 practitioner or patient. Resources = bundle entries. Resources/second is measured over the patient bundles only:
 entries of the patient bundles that were accepted (2xx) divided by the wall time of all patient-bundle POSTs.
 If the server publishes /.well-known/openid-configuration, a client-credentials token is fetched and refreshed
@@ -76,6 +77,22 @@ def outcome_text(raw):
     return raw[:4000].decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)[:4000]
 
 
+def entry_failures(raw):
+    """(status, outcome text) of each response entry whose status is not 2xx."""
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return []
+    bad = []
+    for e in doc.get("entry", []) if isinstance(doc, dict) else []:
+        resp = e.get("response", {})
+        st = str(resp.get("status", ""))
+        if st and not st.startswith("2"):
+            out = resp.get("outcome")
+            bad.append((st, outcome_text(json.dumps(out)) if out else "(no outcome)"))
+    return bad
+
+
 def wait_ready(base, since, pid, timeout):
     """Polls /fhir/metadata until 200. Once the server has an issuer, a 401 is retried with a token."""
     auth = None
@@ -125,7 +142,7 @@ def main():
     auth = Auth(a.base)
     plan = [line.rstrip("\n").split("\t", 1) for line in open(a.files) if line.strip()]
     stats = {"label": a.label, "auth": auth.enabled, "bundles": 0, "resources": 0, "failed_bundles": 0,
-             "failed_resources": 0, "patient_bundles": 0, "patient_resources_ok": 0, "patient_seconds": 0.0,
+             "failed_resources": 0, "failed_entries": 0, "patient_bundles": 0, "patient_resources_ok": 0, "patient_seconds": 0.0,
              "status_counts": {}, "per_bundle": []}
     saved = 0
     with open(a.failures, "w") as fail_out:
@@ -146,16 +163,25 @@ def main():
                 status, raw = 0, str(e).encode()
             dt = time.monotonic() - t0
             ok = 200 <= status < 300
+            # A batch answers 200 even when entries fail (Synthea's hospital and practitioner bundles are batches),
+            # so the entry statuses of every 2xx response are checked too.
+            bad_entries = entry_failures(raw) if ok else []
             stats["bundles"] += 1
             stats["resources"] += entries
             stats["status_counts"][str(status)] = stats["status_counts"].get(str(status), 0) + 1
             stats["per_bundle"].append({"kind": kind, "file": path.rsplit("/", 1)[-1], "entries": entries,
                                         "status": status, "seconds": round(dt, 3)})
+            stats["failed_entries"] += len(bad_entries)
             if kind == "patient":
                 stats["patient_bundles"] += 1
                 stats["patient_seconds"] += dt
                 if ok:
-                    stats["patient_resources_ok"] += entries
+                    stats["patient_resources_ok"] += entries - len(bad_entries)
+            for status_text, outcome in bad_entries:
+                if saved < MAX_FAILURES_SAVED:
+                    saved += 1
+                    fail_out.write(f"\n## {kind} {path.rsplit('/', 1)[-1]}: HTTP {status}, entry {status_text}\n")
+                    fail_out.write(outcome + "\n")
             if not ok:
                 stats["failed_bundles"] += 1
                 stats["failed_resources"] += entries
@@ -163,7 +189,7 @@ def main():
                     saved += 1
                     fail_out.write(f"\n## {kind} {path.rsplit('/', 1)[-1]} ({entries} entries): HTTP {status}\n")
                     fail_out.write(outcome_text(raw) + "\n")
-            print(f"{a.label}: {kind:12s} {entries:6d} entries HTTP {status} {dt:8.2f}s", file=sys.stderr, flush=True)
+            print(f"{a.label}: {kind:12s} {entries:6d} entries HTTP {status} {len(bad_entries)} failed entries {dt:8.2f}s", file=sys.stderr, flush=True)
     ps = stats["patient_seconds"]
     stats["resources_per_second"] = round(stats["patient_resources_ok"] / ps, 1) if ps > 0 else 0.0
     with open(a.result, "w") as out:

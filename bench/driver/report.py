@@ -41,6 +41,7 @@ def summarise(run_dir, key):
         "rps": statistics.mean(r["resources_per_second"] for r in ok),
         "failed_bundles": max(r["failed_bundles"] for r in ok),
         "failed_resources": max(r["failed_resources"] for r in ok),
+        "failed_entries": max(r.get("failed_entries", 0) for r in ok),
         "rounds": len(ok),
         "start_failures": len(results) - len(ok),
     }
@@ -49,7 +50,12 @@ def summarise(run_dir, key):
 def cell(s):
     if s is None:
         return "did not start"
-    fail = "0" if s["failed_bundles"] == 0 else f"{s['failed_bundles']} bundles ({s['failed_resources']} res.)"
+    parts = []
+    if s["failed_bundles"]:
+        parts.append(f"{s['failed_bundles']} bundles ({s['failed_resources']} res.)")
+    if s["failed_entries"]:
+        parts.append(f"{s['failed_entries']} batch entries")
+    fail = " + ".join(parts) or "0"
     return f"{s['start']:.1f} s / {s['rss']:.0f} MB / **{s['rps']:.1f}** / {fail}"
 
 
