@@ -69,9 +69,17 @@ def outcome_text(raw):
         doc = json.loads(raw)
         issues = doc.get("issue", []) if doc.get("resourceType") == "OperationOutcome" else []
         if issues:
-            return "\n".join(f"[{i.get('severity')}/{i.get('code')}] {i.get('diagnostics', '')}"
-                             + (f" @ {','.join(i['location'])}" if i.get("location") else "")
-                             for i in issues)
+            # errors first and in full; validators add hundreds of warnings and notes, which are only counted
+            def line(i):
+                where = f" @ {','.join(i['location'])}" if i.get("location") else ""
+                return f"[{i.get('severity')}/{i.get('code')}] {i.get('diagnostics', '')}{where}"
+            errors = [line(i) for i in issues if i.get("severity") in ("error", "fatal")]
+            others = {}
+            for i in issues:
+                if i.get("severity") not in ("error", "fatal"):
+                    others[i.get("severity")] = others.get(i.get("severity"), 0) + 1
+            rest = ", ".join(f"{n} {sev}" for sev, n in sorted(others.items()))
+            return "\n".join(errors + ([f"(plus {rest} issues)"] if rest else []))
     except (ValueError, AttributeError):
         pass
     return raw[:4000].decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)[:4000]
