@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Ingest benchmark: the vault against a plain HAPI JPA server, same Synthea bundles, same PostgreSQL, same JVM flags.
 #
-#   bench/run-ingest.sh [patients]          (default 8: about 7 minutes on 2 idle cores, 15 under heavy load)
+#   bench/run-ingest.sh [patients]          (default 8: about 7 minutes on 2 shared cores)
 #
 # Servers: a  = the vault, default settings (base-R4 request validation on)
 #          a' = the vault with VAULT_FHIR_VALIDATE_REQUESTS=false
