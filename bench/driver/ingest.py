@@ -51,16 +51,33 @@ class Auth:
             return {}
         # refresh a minute early: a large bundle may take a while and the token must not expire mid-run
         if self.token is None or time.time() > self.expires_at - 60:
-            form = urllib.parse.urlencode({"grant_type": "client_credentials",
-                                           "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}).encode()
-            basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
-            req = urllib.request.Request(self.token_endpoint, data=form, method="POST", headers={
-                "Content-Type": "application/x-www-form-urlencoded", "Authorization": "Basic " + basic})
-            with urllib.request.urlopen(req, timeout=60) as r:
-                body = json.load(r)
+            body = self._token()
             self.token = body["access_token"]
             self.expires_at = time.time() + float(body.get("expires_in", 300))
         return {"Authorization": "Bearer " + self.token}
+
+    def _token(self):
+        """Client credentials, as client_secret_basic first and client_secret_post if that is refused: a client may
+        be registered for either, and a request must not carry both."""
+        basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+        attempts = [
+            ({"grant_type": "client_credentials"}, {"Authorization": "Basic " + basic}),
+            ({"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}, {}),
+        ]
+        last = None
+        for form, extra in attempts:
+            headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+            headers.update(extra)
+            req = urllib.request.Request(self.token_endpoint, data=urllib.parse.urlencode(form).encode(),
+                                         method="POST", headers=headers)
+            try:
+                with urllib.request.urlopen(req, timeout=60) as r:
+                    return json.load(r)
+            except urllib.error.HTTPError as e:
+                last = e
+                if e.code not in (400, 401):
+                    break
+        raise RuntimeError(f"token request to {self.token_endpoint} failed: HTTP {last.code}")
 
 
 def outcome_text(raw):
@@ -154,7 +171,7 @@ def main():
              "status_counts": {}, "per_bundle": []}
     saved = 0
     with open(a.failures, "w") as fail_out:
-        fail_out.write(f"# first {MAX_FAILURES_SAVED} failed bundles of {a.label} ({a.base}/fhir)\n")
+        fail_out.write(f"# first {MAX_FAILURES_SAVED} failures of {a.label} ({a.base}/fhir)\n")
         for kind, path in plan:
             body = open(path, "rb").read()
             entries = len(json.loads(body).get("entry", []))
