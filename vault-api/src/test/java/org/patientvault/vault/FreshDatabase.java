@@ -24,7 +24,9 @@ public class FreshDatabase implements ApplicationContextInitializer<Configurable
     public void initialize(ConfigurableApplicationContext context) {
         String name = create();
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("fresh-database",
-                Map.of("vault.db.url", SERVER + name, "vault.db.username", USER, "vault.db.password", "")));
+                // Several test contexts stay cached side by side; small pools keep them under PostgreSQL's limit.
+                Map.of("vault.db.url", SERVER + name, "vault.db.username", USER, "vault.db.password", "",
+                        "vault.db.max-pool-size", "8")));
     }
 
     /** Creates an empty database and returns its name. */
