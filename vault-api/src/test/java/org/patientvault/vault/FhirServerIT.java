@@ -8,6 +8,10 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Extension;
@@ -178,5 +182,30 @@ class FhirServerIT extends FhirIT {
         assertThat(response.getEntry()).hasSize(2);
         assertThat(response.getEntry().get(0).getResponse().getStatus()).startsWith("200");
         assertThat(response.getEntry().get(1).getResponse().getStatus()).startsWith("404");
+    }
+
+    @Test
+    void theAuditTrailRecordsRequestsAndCannotBeChangedThroughTheApi() {
+        Bundle response = client.transaction().withBundle(TestBundles.checkup("110101198503120025", 5.2)).execute();
+        String patientId = new IdType(response.getEntry().get(0).getResponse().getLocation()).getIdPart();
+        IGenericClient alice = alice();
+        alice.read().resource(Patient.class).withId(patientId).execute();
+
+        Bundle mine = alice.search().forResource(AuditEvent.class)
+                .where(AuditEvent.PATIENT.hasId("Patient/" + patientId)).returnBundle(Bundle.class).execute();
+        assertThat(mine.getEntry()).isNotEmpty();
+        AuditEvent event = (AuditEvent) mine.getEntryFirstRep().getResource();
+
+        event.setOutcomeDesc("tampered");
+        assertThatThrownBy(() -> alice.update().resource(event).execute())
+                .isInstanceOfAny(ForbiddenOperationException.class, ResourceNotFoundException.class);
+        assertThatThrownBy(() -> alice.delete().resourceById(event.getIdElement().toUnqualifiedVersionless()).execute())
+                .isInstanceOfAny(ForbiddenOperationException.class, ResourceNotFoundException.class);
+        AuditEvent forged = event.copy();
+        forged.setId((String) null);
+        assertThatThrownBy(() -> client.create().resource(forged).execute())
+                .isInstanceOf(ForbiddenOperationException.class);
+        assertThatThrownBy(() -> client.search().forResource(AuditEvent.class).returnBundle(Bundle.class).execute())
+                .isInstanceOf(ForbiddenOperationException.class);
     }
 }
