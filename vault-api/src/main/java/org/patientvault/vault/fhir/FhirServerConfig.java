@@ -48,6 +48,7 @@ class FhirServerConfig {
                                     ConsentInterceptor consentInterceptor,
                                     SubmitterTag submitterTag,
                                     AuditTrail auditTrail,
+                                    org.patientvault.vault.intake.TerminologyHook terminologyHook,
                                     FhirProperties props) {
         RestfulServer server = new RestfulServer(fhirContext);
         server.setServerName("Patient Vault");
@@ -77,6 +78,9 @@ class FhirServerConfig {
         server.registerInterceptor(submitterTag);
         server.registerInterceptor(auditTrail);
         server.registerInterceptor(submissionLedgerHook);
+        // Hospital transactions get LOINC/UCUM beside their local codes before they are hashed and stored; ConceptMap
+        // uploads are checked for contradictions (422).
+        server.registerInterceptor(terminologyHook);
         if (props.validateRequests()) {
             server.registerInterceptor(R4Validation.requestValidatingInterceptor(fhirContext));
         }
