@@ -49,6 +49,7 @@ class FhirServerConfig {
                                     SubmitterTag submitterTag,
                                     AuditTrail auditTrail,
                                     org.patientvault.vault.intake.TerminologyHook terminologyHook,
+                                    org.patientvault.vault.intake.ClaimOperations claimOperations,
                                     FhirProperties props) {
         RestfulServer server = new RestfulServer(fhirContext);
         server.setServerName("Patient Vault");
@@ -58,6 +59,7 @@ class FhirServerConfig {
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
         server.registerProvider(consentExplain);
+        server.registerProvider(claimOperations);
         server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport));
 
