@@ -50,7 +50,9 @@ public class ClaimOperations {
             if (c.name() != null) {
                 part.addPart().setName("name").setValue(new StringType(c.name()));
             }
-            part.addPart().setName("birthDate").setValue(new DateType(c.birthDate().toString()));
+            if (c.birthDate() != null) {
+                part.addPart().setName("birthDate").setValue(new DateType(c.birthDate().toString()));
+            }
             part.addPart().setName("records").setValue(new IntegerType(c.records()));
             for (LinkEvidence.Fact f : c.evidence().facts()) {
                 part.addPart().setName("evidence").setValue(new StringType(f.kind() + ": " + f.detail()));

@@ -93,9 +93,8 @@ public class ClaimService {
         Patient self = read(patientId);
         String name = VaultPatientIndex.nameOf(self);
         String phone = VaultPatientIndex.phoneOf(self);
-        LocalDate birth = self.hasBirthDate() ? LocalDate.parse(self.getBirthDateElement().getValueAsString())
-                : Optional.ofNullable(PatientIdentityMerger.residentIdOf(self)).map(ResidentId::birthDate)
-                .orElse(null);
+        LocalDate birth = Optional.ofNullable(birthDay(self)).or(() -> Optional.ofNullable(
+                PatientIdentityMerger.residentIdOf(self)).map(ResidentId::birthDate)).orElse(null);
         if (name == null || phone == null || birth == null) {
             return List.of();
         }
@@ -110,7 +109,7 @@ public class ClaimService {
             LinkDecision decision = linker.decide(other, sourceOf(org));
             if (decision instanceof LinkDecision.ClaimCandidate c && c.candidatePatientIds().contains(patientId)) {
                 out.add(new Candidate(otherId, org, VaultPatientIndex.nameOf(other),
-                        LocalDate.parse(other.getBirthDateElement().getValueAsString()),
+                        birthDay(other),
                         compartment(otherId).size(), c.evidence()));
             }
         }
@@ -217,6 +216,15 @@ public class ClaimService {
             }
         }
         return new ArrayList<>(found.values());
+    }
+
+    /** The birth date when given to the day; a year or month alone cannot support a match. */
+    private static LocalDate birthDay(Patient p) {
+        if (!p.hasBirthDateElement()
+                || p.getBirthDateElement().getPrecision() != ca.uhn.fhir.model.api.TemporalPrecisionEnum.DAY) {
+            return null;
+        }
+        return LocalDate.parse(p.getBirthDateElement().getValueAsString());
     }
 
     private Patient read(String patientId) {
