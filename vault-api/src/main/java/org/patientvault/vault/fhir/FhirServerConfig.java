@@ -48,6 +48,8 @@ class FhirServerConfig {
                                     ConsentInterceptor consentInterceptor,
                                     SubmitterTag submitterTag,
                                     AuditTrail auditTrail,
+                                    org.patientvault.vault.intake.TerminologyHook terminologyHook,
+                                    org.patientvault.vault.intake.ClaimOperations claimOperations,
                                     FhirProperties props) {
         RestfulServer server = new RestfulServer(fhirContext);
         server.setServerName("Patient Vault");
@@ -57,6 +59,7 @@ class FhirServerConfig {
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
         server.registerProvider(consentExplain);
+        server.registerProvider(claimOperations);
         server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport));
 
@@ -78,6 +81,9 @@ class FhirServerConfig {
         server.registerInterceptor(auditTrail);
         server.registerInterceptor(submissionLedgerHook);
         server.registerInterceptor(new RecordKeepingReferences());
+        // Hospital transactions get LOINC/UCUM beside their local codes before they are hashed and stored; ConceptMap
+        // uploads are checked for contradictions (422).
+        server.registerInterceptor(terminologyHook);
         if (props.validateRequests()) {
             server.registerInterceptor(R4Validation.requestValidatingInterceptor(fhirContext));
         }

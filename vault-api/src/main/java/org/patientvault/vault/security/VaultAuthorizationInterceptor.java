@@ -64,6 +64,12 @@ public class VaultAuthorizationInterceptor extends AuthorizationInterceptor {
                         .withTester(ownBinary(self)).andThen()
                         .allow("explain own consents").operation().named("$consent-explain").onInstance(self)
                         .andAllowAllResponses().andThen()
+                        // Claim candidates: only on their own Patient; see intake.ClaimService.
+                        .allow("own claim candidates").operation().named("$claim-candidates").onInstance(self)
+                        .andAllowAllResponses().andThen()
+                        .allow("claim").operation().named("$claim").onInstance(self).andAllowAllResponses().andThen()
+                        .allow("reject claim").operation().named("$reject").onInstance(self).andAllowAllResponses()
+                        .andThen()
                         .allow("own everything").operation().named("$everything").onInstance(self)
                         .andRequireExplicitResponseAuthorization().andThen()
                         .allow("transactions of allowed entries").transaction().withAnyOperation()
