@@ -12,7 +12,11 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.binary.interceptor.BinaryStorageInterceptor;
 import org.patientvault.vault.audit.AuditTrail;
+import org.patientvault.vault.objects.BinaryOwners;
+import org.patientvault.vault.objects.BinaryStreaming;
 import org.patientvault.vault.ingest.SubmissionLedgerHook;
 import org.patientvault.vault.security.ConsentAuthoring;
 import org.patientvault.vault.security.ConsentExplainProvider;
@@ -48,6 +52,10 @@ class FhirServerConfig {
                                     ConsentInterceptor consentInterceptor,
                                     SubmitterTag submitterTag,
                                     AuditTrail auditTrail,
+                                    IInterceptorService jpaInterceptors,
+                                    BinaryStorageInterceptor<?> binaryStorage,
+                                    BinaryOwners binaryOwners,
+                                    BinaryStreaming binaryStreaming,
                                     FhirProperties props) {
         RestfulServer server = new RestfulServer(fhirContext);
         server.setServerName("Patient Vault");
@@ -77,6 +85,12 @@ class FhirServerConfig {
         server.registerInterceptor(submitterTag);
         server.registerInterceptor(auditTrail);
         server.registerInterceptor(submissionLedgerHook);
+        // Large Binary/Attachment content goes to the encrypted object store. On the JPA-wide service, so system
+        // writes and expunges are covered too; the key owner is named just before HAPI stores (lower hook order).
+        jpaInterceptors.registerInterceptor(binaryOwners);
+        jpaInterceptors.registerInterceptor(binaryStorage);
+        // Raw Binary reads stream from the store, with Range; runs after authorization and consent passed the read.
+        server.registerInterceptor(binaryStreaming);
         if (props.validateRequests()) {
             server.registerInterceptor(R4Validation.requestValidatingInterceptor(fhirContext));
         }
