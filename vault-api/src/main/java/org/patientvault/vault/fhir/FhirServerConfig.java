@@ -17,6 +17,7 @@ import ca.uhn.fhir.jpa.binary.interceptor.BinaryStorageInterceptor;
 import org.patientvault.vault.audit.AuditTrail;
 import org.patientvault.vault.objects.BinaryOwners;
 import org.patientvault.vault.objects.BinaryStreaming;
+import org.patientvault.vault.objects.ObjectStoreErrors;
 import org.patientvault.vault.ingest.SubmissionLedgerHook;
 import org.patientvault.vault.security.ConsentAuthoring;
 import org.patientvault.vault.security.ConsentExplainProvider;
@@ -91,6 +92,7 @@ class FhirServerConfig {
         jpaInterceptors.registerInterceptor(binaryStorage);
         // Raw Binary reads stream from the store, with Range; runs after authorization and consent passed the read.
         server.registerInterceptor(binaryStreaming);
+        server.registerInterceptor(new ObjectStoreErrors());
         if (props.validateRequests()) {
             server.registerInterceptor(R4Validation.requestValidatingInterceptor(fhirContext));
         }

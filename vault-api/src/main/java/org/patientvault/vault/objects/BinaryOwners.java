@@ -19,7 +19,9 @@ import org.patientvault.vault.security.VaultPrincipal;
  * content for several patients. HAPI's {@code BinaryStorageInterceptor} stores a create's content in
  * {@code STORAGE_PRECOMMIT_RESOURCE_CREATED} (deferred to the end of a transaction, so references are resolved by
  * then) and an update's in {@code STORAGE_PRESTORAGE_RESOURCE_UPDATED}; this interceptor runs first on the same
- * pointcuts (lower order) and records the owner of exactly that resource, on the same thread.
+ * pointcuts (lower order) and records the owner of exactly that resource, on the same thread, and forgets it after
+ * HAPI's hook ran (higher order). HAPI's deferred pre-commit store passes no usable RequestDetails, so the request
+ * cannot be the key.
  */
 @Interceptor
 public final class BinaryOwners implements Function<RequestDetails, String> {
@@ -28,34 +30,51 @@ public final class BinaryOwners implements Function<RequestDetails, String> {
     static final int ORDER = -100;
 
     private final ResourceOwners owners;
-    /** Keyed by the request too, so a value can never outlive its request and serve another one. */
-    private final ThreadLocal<Current> current = new ThreadLocal<>();
+    /** After HAPI's BinaryStorageInterceptor: the owner lives exactly as long as that resource's store. */
+    static final int AFTER = 100;
+
+    private final ThreadLocal<String> current = new ThreadLocal<>();
 
     BinaryOwners(ResourceOwners owners) {
         this.owners = owners;
     }
 
     @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = ORDER)
-    public void created(IBaseResource resource, RequestDetails request) {
-        current.set(new Current(request, patientOf(resource)));
+    public void created(IBaseResource resource) {
+        current.set(patientOf(resource));
+    }
+
+    @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = AFTER)
+    public void createdDone() {
+        current.remove();
     }
 
     @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = ORDER)
-    public void creating(IBaseResource resource, RequestDetails request) {
-        current.set(new Current(request, patientOf(resource)));
+    public void creating(IBaseResource resource) {
+        current.set(patientOf(resource));
+    }
+
+    @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = AFTER)
+    public void creatingDone() {
+        current.remove();
     }
 
     @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = ORDER)
-    public void updated(IBaseResource previous, IBaseResource updated, RequestDetails request) {
-        current.set(new Current(request, patientOf(updated)));
+    public void updating(IBaseResource previous, IBaseResource updated) {
+        current.set(patientOf(updated));
+    }
+
+    @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = AFTER)
+    public void updatingDone() {
+        current.remove();
     }
 
     /** The owner for a store happening now on this thread. */
     @Override
     public String apply(RequestDetails request) {
-        Current c = current.get();
-        if (c != null && c.request() == request && c.patient() != null) {
-            return c.patient();
+        String patient = current.get();
+        if (patient != null) {
+            return patient;
         }
         return VaultPrincipal.current().filter(p -> p.kind() == VaultPrincipal.Kind.PATIENT)
                 .map(VaultPrincipal::patientId).orElse(null);
@@ -65,8 +84,5 @@ public final class BinaryOwners implements Function<RequestDetails, String> {
     String patientOf(IBaseResource resource) {
         Set<String> patients = owners.patientsOf(resource);
         return patients.size() == 1 ? patients.iterator().next() : null;
-    }
-
-    private record Current(RequestDetails request, String patient) {
     }
 }

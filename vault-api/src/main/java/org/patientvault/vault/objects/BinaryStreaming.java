@@ -179,7 +179,7 @@ public final class BinaryStreaming {
                     return new ByteRange(Math.max(0, size - suffix), size - 1);
                 }
                 long start = Long.parseLong(first);
-                long end = last.isEmpty() ? size - 1 : Long.parseLong(last);
+                long end = last.isEmpty() ? Long.MAX_VALUE : Long.parseLong(last);
                 if (start < 0 || end < start) {
                     return null;
                 }
