@@ -198,17 +198,29 @@ class ObjectStorageIT extends FhirIT {
     }
 
     @Test
-    void deleteKeepsTheContentForHistoryAndExpungeRemovesTheObject() {
-        Stored s = submit(content("expunge-" + UUID.randomUUID()));
-        String key = VaultBinaryStorageSvc.objectKey(s.blobId());
-
-        client.delete().resourceById(new IdType("Binary", s.binary())).execute();
-        assertThat(store.exists(key)).as("version 1 stays readable by vread until expunged").isTrue();
+    void expungingAVersionRemovesItsObjectAndKeepsTheCurrentOne() throws Exception {
+        Stored s = submit(content("v1-" + UUID.randomUUID()));
+        byte[] v2 = content("v2-" + UUID.randomUUID());
+        Binary update = new Binary().setContentType("application/pdf").setData(v2);
+        update.setId(s.binary());
+        update.setSecurityContext(new Reference("Patient/" + s.patient()));
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/Binary/" + s.binary()))
+                .header("Authorization", "Bearer " + hospitalToken)
+                .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(ctx.newJsonParser().encodeResourceToString(update)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        String current = blobId(s.binary());
+        assertThat(current).isNotEqualTo(s.blobId());
+        assertThat(store.describe(VaultBinaryStorageSvc.objectKey(current)).owner()).isEqualTo(s.patient());
+        assertThat(store.exists(VaultBinaryStorageSvc.objectKey(s.blobId()))).as("version 1 stays for vread").isTrue();
 
         daos.getResourceDao("Binary").expunge(new IdType("Binary", s.binary()),
-                new ExpungeOptions().setExpungeDeletedResources(true).setExpungeOldVersions(true),
-                new SystemRequestDetails());
-        assertThat(store.exists(key)).isFalse();
+                new ExpungeOptions().setExpungeOldVersions(true), new SystemRequestDetails());
+
+        assertThat(store.exists(VaultBinaryStorageSvc.objectKey(s.blobId()))).isFalse();
+        assertThat(store.exists(VaultBinaryStorageSvc.objectKey(current))).isTrue();
+        assertThat(getRaw(s.binary(), null).body()).isEqualTo(v2);
     }
 
     @Test
