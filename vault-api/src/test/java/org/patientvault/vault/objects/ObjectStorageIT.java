@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.patientvault.storage.EncryptedObjectStore;
@@ -65,17 +66,22 @@ class ObjectStorageIT extends FhirIT {
         return Arrays.copyOf(b.toString().getBytes(StandardCharsets.US_ASCII), SIZE);
     }
 
-    /**
-     * hosp-beijing submits alice's checkup (which creates or finds her Patient), then a Binary whose securityContext
-     * is her Patient. The Binary is POSTed on its own: created inside a transaction bundle, HAPI 8.8.0 writes no
-     * version row for a Binary here, so nobody could read it back (see docs/storage.md, "App wiring").
-     */
+    /** hosp-beijing submits a Patient of its own (unique MRN) and a Binary whose securityContext is that Patient. */
     private Stored submit(byte[] bytes) {
-        Bundle response = client.transaction().withBundle(TestBundles.checkup(ALICE_RID, 5.0)).execute();
-        String patient = new IdType(response.getEntry().get(0).getResponse().getLocation()).getIdPart();
+        Patient p = new Patient();
+        p.addIdentifier().setSystem("urn:test:mrn").setValue(UUID.randomUUID().toString());
+        String patient = client.create().resource(p).execute().getId().getIdPart();
+        return submit(patient, bytes);
+    }
+
+    /**
+     * A Binary POSTed on its own as FHIR JSON. Not in a transaction: through POST /fhir a Binary entry gets no
+     * version row (see docs/storage.md, "App wiring"). Not through HAPI's client, which sends a Binary as raw bytes
+     * and so drops its securityContext.
+     */
+    private Stored submit(String patient, byte[] bytes) {
         Binary bin = new Binary().setContentType("application/pdf").setData(bytes);
         bin.setSecurityContext(new Reference("Patient/" + patient));
-        // As FHIR JSON: HAPI's client would send a Binary as raw bytes, which drops the securityContext.
         HttpResponse<String> created;
         try {
             created = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/Binary"))
@@ -146,9 +152,11 @@ class ObjectStorageIT extends FhirIT {
     @Test
     void ownersReadTheirBinaryAndOthersGetTheSame404AsForAnUnknownId() throws Exception {
         byte[] bytes = content("owner-" + UUID.randomUUID());
-        Stored s = submit(bytes);
-
+        // A hospital record for alice's resident ID first, so her login links to it (as in production).
+        Bundle checkup = client.transaction().withBundle(TestBundles.checkup(ALICE_RID, 5.0)).execute();
+        Stored s = submit(new IdType(checkup.getEntry().get(0).getResponse().getLocation()).getIdPart(), bytes);
         var alice = alice();
+
         Binary asResource = alice.read().resource(Binary.class).withId(s.binary()).execute();
         assertThat(asResource.getData()).as("alice, whose Patient the securityContext names").isEqualTo(bytes);
         String aliceToken = DevIssuerLogin.userToken("http://localhost:" + port, "alice", "alice-demo");
