@@ -12,7 +12,12 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.binary.interceptor.BinaryStorageInterceptor;
 import org.patientvault.vault.audit.AuditTrail;
+import org.patientvault.vault.objects.BinaryOwners;
+import org.patientvault.vault.objects.BinaryStreaming;
+import org.patientvault.vault.objects.ObjectStoreErrors;
 import org.patientvault.vault.ingest.SubmissionLedgerHook;
 import org.patientvault.vault.security.ConsentAuthoring;
 import org.patientvault.vault.security.ConsentExplainProvider;
@@ -50,6 +55,10 @@ class FhirServerConfig {
                                     AuditTrail auditTrail,
                                     org.patientvault.vault.intake.TerminologyHook terminologyHook,
                                     org.patientvault.vault.intake.ClaimOperations claimOperations,
+                                    IInterceptorService jpaInterceptors,
+                                    BinaryStorageInterceptor<?> binaryStorage,
+                                    BinaryOwners binaryOwners,
+                                    BinaryStreaming binaryStreaming,
                                     FhirProperties props) {
         RestfulServer server = new RestfulServer(fhirContext);
         server.setServerName("Patient Vault");
@@ -84,6 +93,13 @@ class FhirServerConfig {
         // Hospital transactions get LOINC/UCUM beside their local codes before they are hashed and stored; ConceptMap
         // uploads are checked for contradictions (422).
         server.registerInterceptor(terminologyHook);
+        // Large Binary/Attachment content goes to the encrypted object store. On the JPA-wide service, so system
+        // writes and expunges are covered too; the key owner is named just before HAPI stores (lower hook order).
+        jpaInterceptors.registerInterceptor(binaryOwners);
+        jpaInterceptors.registerInterceptor(binaryStorage);
+        // Raw Binary reads stream from the store, with Range; runs after authorization and consent passed the read.
+        server.registerInterceptor(binaryStreaming);
+        server.registerInterceptor(new ObjectStoreErrors());
         if (props.validateRequests()) {
             server.registerInterceptor(R4Validation.requestValidatingInterceptor(fhirContext));
         }

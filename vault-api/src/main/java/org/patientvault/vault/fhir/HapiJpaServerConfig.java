@@ -4,8 +4,6 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
-import ca.uhn.fhir.jpa.binary.api.IBinaryStorageSvc;
-import ca.uhn.fhir.jpa.binstore.DatabaseBinaryContentStorageSvcImpl;
 import ca.uhn.fhir.jpa.config.HapiJpaConfig;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
@@ -55,10 +53,7 @@ class HapiJpaServerConfig {
         return new PartitionSettings();
     }
 
-    @Bean
-    IBinaryStorageSvc binaryStorageSvc() {
-        return new DatabaseBinaryContentStorageSvcImpl();
-    }
+    // The IBinaryStorageSvc is the encrypted object store's adapter: objects.ObjectStorageConfig#binaryStorageSvc.
 
     @Bean(name = "entityManagerFactory")
     LocalContainerEntityManagerFactoryBean entityManagerFactory(ConfigurableListableBeanFactory beanFactory,

@@ -96,10 +96,7 @@ class BolaMatrixE2EIT extends E2EBase {
                     w -> "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
                             + "{\"request\":{\"method\":\"GET\",\"url\":\"Observation/" + w.aliceObs() + "\"}}]}",
                     World::aliceObs, false, Set.of("alice")),
-            // Binary access for owners arrives with the object store (storage issue); until then nobody but the
-            // system reads a Binary.
-            Route.get("Binary read", w -> "Binary/" + w.aliceBinary(), World::aliceBinary, true)
-                    .notOfferedTo("alice", "hosp-beijing"));
+            Route.get("Binary read", w -> "Binary/" + w.aliceBinary(), World::aliceBinary, true));
 
     @Test
     void noCallerSeesWhatIsNotTheirs() throws Exception {
