@@ -129,12 +129,7 @@ public class SubmissionService {
             if (verb == Bundle.HTTPVerb.POST && e.getResource() instanceof org.hl7.fhir.r4.model.Patient p) {
                 linkByResidentId(e, p);
             }
-            // Not Binaries: HAPI versions Provenance.target references, and a versioned reference to a Binary created
-            // in the same transaction leaves that Binary without its version row. The Binary's own securityContext
-            // and meta.tag already say whose it is and who sent it.
-            boolean binary = e.getResource() instanceof org.hl7.fhir.r4.model.Binary;
-            if (!binary && (verb == Bundle.HTTPVerb.POST || verb == Bundle.HTTPVerb.PUT
-                    || verb == Bundle.HTTPVerb.PATCH)) {
+            if (verb == Bundle.HTTPVerb.POST || verb == Bundle.HTTPVerb.PUT || verb == Bundle.HTTPVerb.PATCH) {
                 targets.add(new Reference(e.getFullUrl()));
             }
         }
