@@ -14,6 +14,7 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import org.patientvault.vault.audit.AuditTrail;
 import org.patientvault.vault.ingest.SubmissionLedgerHook;
+import org.patientvault.vault.quality.QualityScorecardProvider;
 import org.patientvault.vault.security.ConsentAuthoring;
 import org.patientvault.vault.security.ConsentExplainProvider;
 import org.patientvault.vault.security.HiddenHistory;
@@ -39,6 +40,7 @@ class FhirServerConfig {
                                     ResourceProviderFactory resourceProviders,
                                     VaultSystemProvider systemProvider,
                                     ConsentExplainProvider consentExplain,
+                                    QualityScorecardProvider qualityScorecard,
                                     IFhirSystemDao<?, ?> systemDao,
                                     JpaStorageSettings storageSettings,
                                     ISearchParamRegistry searchParamRegistry,
@@ -57,6 +59,7 @@ class FhirServerConfig {
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
         server.registerProvider(consentExplain);
+        server.registerProvider(qualityScorecard);
         server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport));
 
