@@ -23,8 +23,11 @@ import org.springframework.stereotype.Component;
  * Loads the {@code quality} SearchParameter and the {@code quality-score} StructureDefinition (shipped by
  * fhir-mapping under {@code quality/}) into the server as the system, at every start. Idempotent: a conditional update
  * by canonical url creates them once and changes nothing when they are unchanged. The search-parameter cache is then
- * refreshed, so {@code Observation?quality=ge0.8} works at once for data stored from now on (older data needs a
- * {@code $reindex}; HAPI schedules one when the parameter is first created).
+ * refreshed, so {@code Observation?quality=ge0.8} works at once for data stored from then on.
+ *
+ * <p>Caveat: with {@code JpaStorageSettings.setDefaultSearchParamsCanBeOverridden(false)} HAPI 8.8 activates no stored
+ * SearchParameter at all, not only those that would override a built-in one (hapi-fhir issue 2631). Then the parameter
+ * is stored but inactive, and this class logs an error at start saying so.
  *
  * <p>Loaded whatever {@code vault.quality.enabled} says: the parameter must keep working for already-scored data.
  */
@@ -46,11 +49,28 @@ class QualityDefinitions {
     }
 
     @EventListener(ApplicationReadyEvent.class)
-    void load() {
+    void onReady() {
+        try {
+            load();
+        } catch (RuntimeException e) {
+            // The vault still serves; only quality search is missing. Startup must not depend on it.
+            LOG.error("data-quality definitions could not be stored: {}", e.getClass().getName(), e);
+        }
+    }
+
+    /** Stores (or confirms) both definitions and refreshes the registry; true if {@code quality} is then active. */
+    boolean load() {
         upsert(StructureDefinition.class, STRUCTURE_DEFINITION);
         upsert(SearchParameter.class, SEARCH_PARAMETER);
         registry.forceRefresh();
-        LOG.info("data-quality search parameter and extension definition loaded");
+        if (registry.getActiveSearchParam("Observation", "quality",
+                ISearchParamRegistry.SearchParamLookupContextEnum.SEARCH) == null) {
+            LOG.error("the quality SearchParameter is stored but not active, so Observation?quality=... is refused:"
+                    + " HAPI activates stored SearchParameters only with defaultSearchParamsCanBeOverridden=true");
+            return false;
+        }
+        LOG.info("data-quality search parameter and extension definition loaded and active");
+        return true;
     }
 
     private <T extends MetadataResource> void upsert(Class<T> type, String path) {
