@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * detection) and one row per scored submission (the scorecards' input). Fingerprints are truncated SHA-256 hashes and
  * hold no national ID or clinical value.
  *
- * <p>Cost: one indexed {@code = ANY(?)} lookup per submission; one batched insert each after commit.
+ * <p>Cost: one indexed {@code = ANY(?)} lookup per submission before its transaction, and one statement (one commit)
+ * after it that stores both the fingerprints and the scorecard row.
  */
 @Component
 class QualityTables {
@@ -61,20 +62,28 @@ class QualityTables {
         }));
     }
 
-    void remember(Collection<String> fingerprints, Instant at) {
-        if (fingerprints.isEmpty()) {
-            return;
-        }
+    /**
+     * Stores a committed submission's fingerprints and, if given, its scorecard row, in one statement: after commit
+     * every extra round trip and WAL flush is paid by the hospital's request.
+     */
+    void record(Collection<String> fingerprints, Instant at, QualitySubmissionResult result) {
         Timestamp ts = Timestamp.from(at);
-        jdbc.batchUpdate("INSERT INTO vault_quality_fingerprint (fingerprint, first_seen) VALUES (?, ?)"
-                        + " ON CONFLICT (fingerprint) DO NOTHING",
-                fingerprints.stream().distinct().map(f -> new Object[] {f, ts}).toList());
-    }
-
-    void store(QualitySubmissionResult result) {
-        jdbc.update("INSERT INTO vault_quality_submission (hospital, submitted_at, score, check_ids) VALUES (?, ?, ?, ?)",
-                result.hospitalOrgId(), Timestamp.from(result.submittedAt()), result.score(),
-                String.join(" ", result.issueCheckIds()));
+        jdbc.execute((java.sql.Connection c) -> {
+            try (var ps = c.prepareStatement("""
+                    WITH f AS (INSERT INTO vault_quality_fingerprint (fingerprint, first_seen)
+                               SELECT DISTINCT unnest(?::varchar[]), ?::timestamptz ON CONFLICT (fingerprint) DO NOTHING)
+                    INSERT INTO vault_quality_submission (hospital, submitted_at, score, check_ids)
+                    SELECT ?::varchar, ?::timestamptz, ?::float8, ?::text WHERE ?::boolean""")) {
+                ps.setArray(1, c.createArrayOf("varchar", fingerprints.toArray()));
+                ps.setTimestamp(2, ts);
+                ps.setString(3, result == null ? "" : result.hospitalOrgId());
+                ps.setTimestamp(4, result == null ? ts : Timestamp.from(result.submittedAt()));
+                ps.setDouble(5, result == null ? 0 : result.score());
+                ps.setString(6, result == null ? "" : String.join(" ", result.issueCheckIds()));
+                ps.setBoolean(7, result != null);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** Every hospital's submission results since {@code from}, oldest first. */

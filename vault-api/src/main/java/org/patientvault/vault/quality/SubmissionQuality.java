@@ -42,7 +42,7 @@ import org.springframework.stereotype.Component;
  *
  * <p>Cost per submission: one pass of the scorer (about 11 µs per resource of CPU), one indexed fingerprint lookup,
  * one primary-key read per distinct reference that leaves the submission (memoised per submission), and after commit
- * two small inserts. A second scoring pass runs only when an earlier submission already holds one of the fingerprints.
+ * one statement that stores fingerprints and the scorecard row. A second scoring pass runs only when an earlier submission already holds one of the fingerprints.
  */
 @Component
 public class SubmissionQuality {
@@ -138,10 +138,8 @@ public class SubmissionQuality {
             LOG.warn("data-quality receipt could not be added to the response: {}", e.getClass().getName());
         }
         try {
-            tables.remember(fingerprints(report), receivedAt);
-            if (hospitalOrgCode != null && !hospitalOrgCode.isBlank()) {
-                tables.store(report.toSubmissionResult(hospitalOrgCode, receivedAt));
-            }
+            tables.record(fingerprints(report), receivedAt, hospitalOrgCode == null || hospitalOrgCode.isBlank()
+                    ? null : report.toSubmissionResult(hospitalOrgCode, receivedAt));
         } catch (RuntimeException e) {
             LOG.warn("data-quality fingerprints or scorecard row not stored: {}", e.getClass().getName());
         }
