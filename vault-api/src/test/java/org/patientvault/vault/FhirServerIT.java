@@ -149,10 +149,18 @@ class FhirServerIT extends FhirIT {
         String obsId = new IdType(response.getEntry().get(1).getResponse().getLocation()).getIdPart();
 
         // $everything is the patient's own export: alice, whose resident ID the hospital used.
-        Bundle everything = alice().operation().onInstance(new IdType("Patient", patientId)).named("$everything")
+        IGenericClient alice = alice();
+        Bundle page = alice.operation().onInstance(new IdType("Patient", patientId)).named("$everything")
                 .withNoParameters(Parameters.class).returnResourceType(Bundle.class).execute();
-        assertThat(everything.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
-                .contains(patientId, obsId);
+        java.util.List<String> everything = new java.util.ArrayList<>();
+        while (true) {
+            page.getEntry().forEach(e -> everything.add(e.getResource().getIdElement().getIdPart()));
+            if (page.getLink("next") == null) {
+                break;
+            }
+            page = alice.loadPage().next(page).execute();
+        }
+        assertThat(everything).contains(patientId, obsId);
 
         Bundle included = client.search().forResource(Observation.class)
                 .where(Observation.RES_ID.exactly().code(obsId)).include(Observation.INCLUDE_SUBJECT)

@@ -19,6 +19,7 @@ import org.patientvault.vault.objects.BinaryOwners;
 import org.patientvault.vault.objects.BinaryStreaming;
 import org.patientvault.vault.objects.ObjectStoreErrors;
 import org.patientvault.vault.ingest.SubmissionLedgerHook;
+import org.patientvault.vault.quality.QualityScorecardProvider;
 import org.patientvault.vault.security.ConsentAuthoring;
 import org.patientvault.vault.security.ConsentExplainProvider;
 import org.patientvault.vault.security.HiddenHistory;
@@ -44,6 +45,7 @@ class FhirServerConfig {
                                     ResourceProviderFactory resourceProviders,
                                     VaultSystemProvider systemProvider,
                                     ConsentExplainProvider consentExplain,
+                                    QualityScorecardProvider qualityScorecard,
                                     IFhirSystemDao<?, ?> systemDao,
                                     JpaStorageSettings storageSettings,
                                     ISearchParamRegistry searchParamRegistry,
@@ -69,6 +71,7 @@ class FhirServerConfig {
         server.registerProvider(systemProvider);
         server.registerProvider(consentExplain);
         server.registerProvider(claimOperations);
+        server.registerProvider(qualityScorecard);
         server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport));
 

@@ -44,7 +44,9 @@ class HapiJpaServerConfig {
         s.setAllowInlineMatchUrlReferences(true);
         s.setAutoCreatePlaceholderReferenceTargets(false);
         s.setExpungeEnabled(true);
-        s.setDefaultSearchParamsCanBeOverridden(false);
+        // HAPI 8.8 ignores every stored SearchParameter when this is false (not only overrides), and the vault's own
+        // `quality` parameter must be live. Only admins may write SearchParameters (authorization rules).
+        s.setDefaultSearchParamsCanBeOverridden(true);
         return s;
     }
 

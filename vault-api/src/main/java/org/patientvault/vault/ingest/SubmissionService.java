@@ -29,6 +29,7 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.UnsignedIntType;
+import org.patientvault.vault.quality.SubmissionQuality;
 import org.springframework.stereotype.Service;
 
 /**
@@ -50,14 +51,16 @@ public class SubmissionService {
     private final IFhirSystemDao<Bundle, Meta> systemDao;
     private final SubmissionLedger ledger;
     private final SubmitterResolver submitters;
+    private final SubmissionQuality quality;
     private final Clock clock;
 
     SubmissionService(FhirContext ctx, IFhirSystemDao<Bundle, Meta> systemDao, SubmissionLedger ledger,
-                      SubmitterResolver submitters, Optional<Clock> clock) {
+                      SubmitterResolver submitters, SubmissionQuality quality, Optional<Clock> clock) {
         this.ctx = ctx;
         this.systemDao = systemDao;
         this.ledger = ledger;
         this.submitters = submitters;
+        this.quality = quality;
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
@@ -80,6 +83,10 @@ public class SubmissionService {
         }
         Instant now = clock.instant();
         UUID ledgerId = UUID.randomUUID();
+        // Scored after the replay check (a replay answers with the stored, already scored response) and before the
+        // Provenance is added; the content hash above is of the bundle as sent, without the score stamps. Scoring
+        // never fails a submission: on error it is simply absent.
+        Optional<SubmissionQuality.Scored> scored = quality.score(bundle, now);
         // The Provenance travels inside the submitted transaction, so HAPI stores it atomically with the data and
         // resolves its urn:uuid targets to the ids it assigns. The ledger row is written by SubmissionLedgerHook in
         // the same database transaction, when HAPI announces the Provenance before commit.
@@ -107,6 +114,8 @@ public class SubmissionService {
         String provenanceId = new org.hl7.fhir.r4.model.IdType(provenanceEntry.getResponse().getLocation())
                 .toUnqualifiedVersionless().getValue();
         stampReceipt(response, classify(response), provenanceId, hash, false, now);
+        // The quality receipt goes on before the response is stored, so a replay returns it unchanged.
+        scored.ifPresent(q -> quality.complete(q, response, orgCode(submitter), now));
         // After commit: the stored response only serves replays; without it a replay still finds the Provenance.
         ledger.storeResponse(ledgerId, ctx.newJsonParser().encodeResourceToString(response));
         return response;
@@ -271,6 +280,13 @@ public class SubmissionService {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the JDK", e);
         }
+    }
+
+    /** The submitting organization's code (its {@code sid/org} identifier value), or null for unattributed ones. */
+    private static String orgCode(Submitter submitter) {
+        Reference org = submitter.organization();
+        return org != null && org.hasIdentifier() && org.getIdentifier().hasValue()
+                ? org.getIdentifier().getValue() : null;
     }
 
     private static String identifierKey(Identifier id) {

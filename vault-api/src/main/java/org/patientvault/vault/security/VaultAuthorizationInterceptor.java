@@ -81,10 +81,20 @@ public class VaultAuthorizationInterceptor extends AuthorizationInterceptor {
                         .deny("no deletes of audit").delete().resourcesOfType("AuditEvent").withAnyId().andThen()
                         // The audit trail names other callers' requests; hospitals get their scorecards instead.
                         .deny("no audit reads").read().resourcesOfType("AuditEvent").withAnyId().andThen()
+                        .deny("no search or profile definitions").write().resourcesOfType("SearchParameter")
+                        .withAnyId().andThen()
+                        .deny("no profile definitions").write().resourcesOfType("StructureDefinition")
+                        .withAnyId().andThen()
+                        .deny("no operation definitions").write().resourcesOfType("OperationDefinition")
+                        .withAnyId().andThen()
+                        .deny("no subscriptions").write().resourcesOfType("Subscription").withAnyId().andThen()
                         .allow("submit").write().allResources().withAnyId().andThen()
                         .allow("delete own").delete().allResources().withAnyId().andThen()
                         .allow("read own and consented").read().allResources().withAnyId().andThen()
-                        .allow("submissions").transaction().withAnyOperation().andApplyNormalRules().andThen();
+                        .allow("submissions").transaction().withAnyOperation().andApplyNormalRules().andThen()
+                        // Which Organization (only its own) is decided by QualityScorecardProvider: 404 otherwise.
+                        .allow("quality scorecard").operation().named("$quality-scorecard").onInstancesOfType(
+                                org.hl7.fhir.r4.model.Organization.class).andAllowAllResponses().andThen();
             }
             case AI_FIRM -> rules.allow("organization directory").read().resourcesOfType("Organization").withAnyId()
                     .andThen();
@@ -96,6 +106,8 @@ public class VaultAuthorizationInterceptor extends AuthorizationInterceptor {
                 rules.allow("audit trail").read().resourcesOfType("AuditEvent").withAnyId().andThen()
                         .allow("explain consents").operation().named("$consent-explain").onInstancesOfType(
                                 org.hl7.fhir.r4.model.Patient.class).andAllowAllResponses().andThen()
+                        .allow("quality scorecards").operation().named("$quality-scorecard").onInstancesOfType(
+                                org.hl7.fhir.r4.model.Organization.class).andAllowAllResponses().andThen()
                         .allow("admin batches").transaction().withAnyOperation().andApplyNormalRules().andThen();
             }
         }
