@@ -53,7 +53,8 @@ final class QualityCheckups {
 
     /**
      * The clean checkup with three defects: the glucose has no unit (compl.observation-unit), the ALT carries a local
-     * code only (conf.standard-coding), and the cholesterol is dated in the future (plaus.future-date).
+     * code only (conf.standard-coding) — one no terminology map knows, since mappable local codes get their LOINC
+     * coding added on the way in — and the cholesterol is dated in the future (plaus.future-date).
      */
     static Bundle defective(String residentId, String tag) {
         Bundle b = clean(residentId, tag);
@@ -61,7 +62,7 @@ final class QualityCheckups {
         glucose.getValueQuantity().setUnit(null).setSystem(null).setCode(null);
         glucose.getReferenceRange().clear();
         Observation alt = (Observation) b.getEntry().get(2).getResource();
-        alt.setCode(new CodeableConcept(new Coding(LOCAL_SYSTEM, "ALT01", "ALT")));
+        alt.setCode(new CodeableConcept(new Coding(LOCAL_SYSTEM, "ZX017", "Enzyme panel 7")));
         Observation chol = (Observation) b.getEntry().get(3).getResource();
         chol.setEffective(new DateTimeType("2099-01-01T08:00:00+08:00"));
         return b;
