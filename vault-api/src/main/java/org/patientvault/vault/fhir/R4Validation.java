@@ -21,7 +21,14 @@ final class R4Validation {
     }
 
     static RequestValidatingInterceptor requestValidatingInterceptor(FhirContext ctx) {
-        RequestValidatingInterceptor interceptor = new RequestValidatingInterceptor();
+        // Findings of accepted requests are kept for quality scoring.
+        RequestValidatingInterceptor interceptor = new RequestValidatingInterceptor() {
+            @Override
+            protected void postProcessResult(ca.uhn.fhir.rest.api.server.RequestDetails request,
+                                             ca.uhn.fhir.validation.ValidationResult result) {
+                ValidationFindings.keep(request, result);
+            }
+        };
         interceptor.addValidatorModule(instanceValidator(ctx));
         interceptor.setFailOnSeverity(ResultSeverityEnum.ERROR);
         interceptor.setAddResponseHeaderOnSeverity(null);

@@ -86,7 +86,8 @@ public class SubmissionService {
         // Scored after the replay check (a replay answers with the stored, already scored response) and before the
         // Provenance is added; the content hash above is of the bundle as sent, without the score stamps. Scoring
         // never fails a submission: on error it is simply absent.
-        Optional<SubmissionQuality.Scored> scored = quality.score(bundle, now);
+        Optional<SubmissionQuality.Scored> scored = quality.score(bundle, now,
+                org.patientvault.vault.fhir.ValidationFindings.of(request));
         // The Provenance travels inside the submitted transaction, so HAPI stores it atomically with the data and
         // resolves its urn:uuid targets to the ids it assigns. The ledger row is written by SubmissionLedgerHook in
         // the same database transaction, when HAPI announces the Provenance before commit.

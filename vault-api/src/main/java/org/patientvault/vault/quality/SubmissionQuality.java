@@ -27,6 +27,7 @@ import org.patientvault.mapping.QualityReport;
 import org.patientvault.mapping.QualityResourceResult;
 import org.patientvault.mapping.QualityScoreExtension;
 import org.patientvault.mapping.QualityScorer;
+import org.patientvault.mapping.QualityValidationMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -93,16 +94,24 @@ public class SubmissionQuality {
      * @return the scored submission, or empty when scoring is off or failed (the submission proceeds unscored)
      */
     public Optional<Scored> score(Bundle bundle, Instant now) {
+        return score(bundle, now, List.of());
+    }
+
+    /**
+     * As {@link #score(Bundle, Instant)}, with the base-R4 validator's findings on the request (warnings and errors;
+     * locations {@code Bundle.entry[n]...} attribute them to entries) for {@code conf.base-validation}.
+     */
+    public Optional<Scored> score(Bundle bundle, Instant now, List<QualityValidationMessage> validation) {
         if (!enabled || bundle == null) {
             return Optional.empty();
         }
         try {
             Predicate<String> resolver = memoised(this::existsInVault);
-            QualityReport report = scorer.score(bundle, context(bundle, now, resolver, Set.of()));
+            QualityReport report = scorer.score(bundle, context(bundle, now, resolver, Set.of(), validation));
             Set<String> seen = tables.seen(fingerprints(report));
             if (!seen.isEmpty()) {
                 // Rare: a record was sent before. The second pass marks those copies as cross-submission duplicates.
-                report = scorer.score(bundle, context(bundle, now, resolver, seen));
+                report = scorer.score(bundle, context(bundle, now, resolver, seen, validation));
             }
             for (QualityResourceResult r : report.resources()) {
                 if (bundle.getEntry().get(r.index()).getResource()
@@ -173,8 +182,10 @@ public class SubmissionQuality {
                         .getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static QualityContext context(Bundle bundle, Instant now, Predicate<String> resolver, Set<String> seen) {
-        QualityContext.Builder b = QualityContext.builder(now).referenceResolver(resolver).seenFingerprints(seen);
+    private static QualityContext context(Bundle bundle, Instant now, Predicate<String> resolver, Set<String> seen,
+                                          List<QualityValidationMessage> validation) {
+        QualityContext.Builder b = QualityContext.builder(now).referenceResolver(resolver).seenFingerprints(seen)
+                .validationMessages(validation);
         List<Patient> patients = new ArrayList<>();
         bundle.getEntry().forEach(e -> {
             if (e.getResource() instanceof Patient p) {
