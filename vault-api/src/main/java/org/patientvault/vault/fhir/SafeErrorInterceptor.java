@@ -69,7 +69,9 @@ final class SafeErrorInterceptor {
         }
         IIdType id = request.getId();
         if (id != null && id.hasIdPart()) {
-            if (status == 410 && !(e instanceof ForbiddenOperationException)) {
+            if (status == 410) {
+                // Known gap: HAPI answers "gone" before authorization sees the resource, so a deleted foreign
+                // record is told apart from one that never existed.
                 return e;
             }
             return new ResourceNotFoundException("Resource " + request.getResourceName() + "/" + id.getIdPart()
