@@ -22,6 +22,7 @@ import org.patientvault.vault.ingest.SubmissionLedgerHook;
 import org.patientvault.vault.quality.QualityScorecardProvider;
 import org.patientvault.vault.security.ConsentAuthoring;
 import org.patientvault.vault.security.ConsentExplainProvider;
+import org.patientvault.vault.security.DeletedRecords;
 import org.patientvault.vault.security.HiddenHistory;
 import org.patientvault.vault.security.PagingOwnership;
 import org.patientvault.vault.security.PatientSearchNarrowing;
@@ -61,6 +62,7 @@ class FhirServerConfig {
                                     BinaryStorageInterceptor<?> binaryStorage,
                                     BinaryOwners binaryOwners,
                                     BinaryStreaming binaryStreaming,
+                                    DeletedRecords deletedRecords,
                                     FhirProperties props) {
         RestfulServer server = new RestfulServer(fhirContext);
         server.setServerName("Patient Vault");
@@ -80,7 +82,8 @@ class FhirServerConfig {
         server.setPagingProvider(pagingProvider);
 
         // Order matters only within a pointcut; each interceptor documents its own reason.
-        server.registerInterceptor(new SafeErrorInterceptor(props.maxRequestSize().toBytes()));
+        server.registerInterceptor(new SafeErrorInterceptor(props.maxRequestSize().toBytes(),
+                deletedRecords::callerMayKnowDeleted));
         // Security: default-deny rules per caller kind, patients narrowed to their compartment, then consent decides
         // per resource (before paging and totals) whether a non-owner may see it.
         server.registerInterceptor(new VaultAuthorizationInterceptor());

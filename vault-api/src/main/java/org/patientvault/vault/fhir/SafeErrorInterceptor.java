@@ -10,10 +10,12 @@ import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import org.hl7.fhir.instance.model.api.IIdType;
 import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.UUID;
+import java.util.function.Predicate;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.IdType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +27,16 @@ import org.slf4j.LoggerFactory;
 final class SafeErrorInterceptor {
 
     private final long maxBytes;
+    private final Predicate<IIdType> mayKnowDeleted;
 
-    SafeErrorInterceptor(long maxBytes) {
+    /**
+     * @param maxBytes       the request-size limit named in 413 answers
+     * @param mayKnowDeleted whether the current caller may be told that this id was deleted (410); otherwise a
+     *                       deleted id is answered like one that never existed
+     */
+    SafeErrorInterceptor(long maxBytes, Predicate<IIdType> mayKnowDeleted) {
         this.maxBytes = maxBytes;
+        this.mayKnowDeleted = mayKnowDeleted;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SafeErrorInterceptor.class);
@@ -62,16 +71,15 @@ final class SafeErrorInterceptor {
      * naming one resource, "forbidden" becomes the same 404 a missing id gets; elsewhere the denial says no more than
      * "access denied" (the rule that fired stays in our log).
      */
-    private static BaseServerResponseException hideExistence(RequestDetails request, BaseServerResponseException e) {
+    private BaseServerResponseException hideExistence(RequestDetails request, BaseServerResponseException e) {
         int status = e.getStatusCode();
         if (status != 403 && status != 404 && status != 410) {
             return e;
         }
         IIdType id = request.getId();
         if (id != null && id.hasIdPart()) {
-            if (status == 410) {
-                // Known gap: HAPI answers "gone" before authorization sees the resource, so a deleted foreign
-                // record is told apart from one that never existed.
+            if (status == 410 && mayKnowDeleted.test(new IdType(request.getResourceName(), id.getIdPart()))) {
+                // HAPI says "gone" before authorization sees the resource; only the record's owners may hear it.
                 return e;
             }
             return new ResourceNotFoundException("Resource " + request.getResourceName() + "/" + id.getIdPart()
