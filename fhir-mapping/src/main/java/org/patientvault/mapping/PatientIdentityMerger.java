@@ -21,7 +21,8 @@ import org.hl7.fhir.r4.model.Patient;
  * {@link IdentitySystems#HOSPITAL_VIEW_EXTENSION} per hospital, with sub-extensions {@code organization}
  * (Reference by identifier), {@code name}, {@code birthDate}, {@code gender}, {@code telecom},
  * {@code address} and {@code identifier}. A later submission by the same hospital replaces that
- * hospital's view only. We chose an extension over a separate Patient resource because a second Patient
+ * hospital's view only, element by element: what it leaves out (e.g. a follow-up naming the patient by MRN only)
+ * keeps the hospital's earlier value. We chose an extension over a separate Patient resource because a second Patient
  * would appear in searches and open a second patient compartment, which the access rules would then have
  * to keep in step; the extension stays inside the one compartment the patient owns.
  *
@@ -32,39 +33,40 @@ import org.hl7.fhir.r4.model.Patient;
  */
 public final class PatientIdentityMerger {
 
+    /** The sub-extensions of a hospital view besides {@code organization}. */
+    private static final List<String> VIEW_PARTS = List.of("name", "birthDate", "gender", "telecom", "address",
+            "identifier");
+
     private PatientIdentityMerger() {
     }
 
     /**
-     * A new vault Patient seeded from the first submission (for {@link LinkDecision.CreateNew}): the
-     * submission's demographics become the patient's initial own demographics (the patient may edit
-     * them), and the hospital view is recorded as for {@link #merge}.
+     * A new vault Patient seeded from the first submission (for {@link LinkDecision.CreateNew}, and for an unlinked
+     * record a patient may later claim): the submitted Patient as sent — its demographics become the patient's
+     * initial own demographics (the patient may edit them), and what else the hospital recorded (extensions, contacts,
+     * marital status, ...) is kept, because a patient's record is not ours to throw away — without its id, meta,
+     * narrative, {@code link} and {@code managingOrganization} (the hospital's, recorded in its view), and with its
+     * identifiers normalised as for {@link #merge}. The hospital view is recorded as for {@link #merge}.
      */
     public static PatientIdentityMerge newVaultPatient(Patient submitted, LinkSource source) {
         Objects.requireNonNull(submitted, "submitted");
-        Patient fresh = new Patient();
-        for (HumanName n : submitted.getName()) {
-            fresh.addName(n.copy());
-        }
-        if (submitted.hasBirthDateElement()) {
-            fresh.setBirthDateElement(submitted.getBirthDateElement().copy());
-        }
-        if (submitted.hasGender()) {
-            fresh.setGender(submitted.getGender());
-        }
-        for (ContactPoint cp : submitted.getTelecom()) {
-            fresh.addTelecom(cp.copy());
-        }
-        for (Address a : submitted.getAddress()) {
-            fresh.addAddress(a.copy());
-        }
+        Patient fresh = submitted.copy();
+        fresh.setIdElement(null);
+        fresh.setMeta(null);
+        fresh.setText(null);
+        fresh.getLink().clear();
+        fresh.setManagingOrganization(null);
+        fresh.getIdentifier().clear();
+        fresh.getExtension().removeIf(e -> IdentitySystems.HOSPITAL_VIEW_EXTENSION.equals(e.getUrl()));
         return merge(fresh, submitted, source);
     }
 
     /**
      * Adds the submission's resident ID and the hospital's MRNs to a copy of {@code vaultPatient} and
      * replaces that hospital's view extension. The vault Patient's own name, birth date, gender, telecom
-     * and address are never changed.
+     * and address are never changed once present; an element the vault Patient has none of (e.g. a Patient
+     * created at the patient's first login, which carries only identifiers) is seeded from the submission,
+     * so the patient has demographics to be recognised by (claim candidates need name, birth date and phone).
      *
      * @throws IdentityConflictException if the submission's resident ID differs from the vault Patient's
      * @throws ResidentIdException       if the submission carries an invalid resident ID
@@ -101,9 +103,40 @@ public final class PatientIdentityMerger {
                 notMerged.add(id);
             }
         }
+        seedAbsent(result, submitted);
+        Extension previous = hospitalViewOf(result, source.organizationId());
+        Extension view = hospitalView(submitted, source, notMerged);
+        if (previous != null) {
+            // A follow-up that names the patient only by MRN (a lab result, a study) does not retract what the
+            // hospital said before: each element it leaves out keeps its earlier value.
+            for (String part : VIEW_PARTS) {
+                if (view.getExtensionsByUrl(part).isEmpty()) {
+                    previous.getExtensionsByUrl(part).forEach(x -> view.addExtension(x.copy()));
+                }
+            }
+        }
         result.getExtension().removeIf(e -> isViewOf(e, source.organizationId()));
-        result.addExtension(hospitalView(submitted, source, notMerged));
+        result.addExtension(view);
         return new PatientIdentityMerge(result, added);
+    }
+
+    /** Fills the demographic elements {@code own} has none of from {@code submitted}; never replaces one. */
+    private static void seedAbsent(Patient own, Patient submitted) {
+        if (!own.hasName()) {
+            submitted.getName().forEach(n -> own.addName(n.copy()));
+        }
+        if (!own.hasBirthDateElement() && submitted.hasBirthDateElement()) {
+            own.setBirthDateElement(submitted.getBirthDateElement().copy());
+        }
+        if (!own.hasGender() && submitted.hasGender()) {
+            own.setGender(submitted.getGender());
+        }
+        if (!own.hasTelecom()) {
+            submitted.getTelecom().forEach(t -> own.addTelecom(t.copy()));
+        }
+        if (!own.hasAddress()) {
+            submitted.getAddress().forEach(a -> own.addAddress(a.copy()));
+        }
     }
 
     /** The resident ID on a Patient, or null; invalid stored values are treated as absent. */

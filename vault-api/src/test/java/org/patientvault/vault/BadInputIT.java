@@ -37,12 +37,19 @@ class BadInputIT extends FhirIT {
                  "request":{"method":"POST","url":"Observation"}}]}""".formatted(UUID.randomUUID());
         String danglingRef = """
                 {"resourceType":"Bundle","type":"transaction","entry":[
-                 {"fullUrl":"urn:uuid:%s","resource":{"resourceType":"Patient","name":[{"family":"Ok"}]},
+                 {"fullUrl":"urn:uuid:%s","resource":{"resourceType":"Patient","name":[{"family":"Ok"}],
+                  "identifier":[{"system":"urn:test:mrn","value":"%s",
+                   "type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"MR"}]}}]},
                   "request":{"method":"POST","url":"Patient"}},
                  {"fullUrl":"urn:uuid:%s","resource":{"resourceType":"Observation","status":"final",
                   "code":{"text":"x"},"subject":{"reference":"Patient/%s"}},
                   "request":{"method":"POST","url":"Observation"}}]}"""
-                .formatted(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+                .formatted(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        // No resident ID, no MRN, not all of name, birth date and phone: no one could ever link it.
+        String unidentifiable = """
+                {"resourceType":"Bundle","type":"transaction","entry":[{"fullUrl":"urn:uuid:%s",
+                 "resource":{"resourceType":"Patient","name":[{"family":"Nobody"}]},
+                 "request":{"method":"POST","url":"Patient"}}]}""".formatted(UUID.randomUUID());
         String unknownType = """
                 {"resourceType":"Bundle","type":"transaction","entry":[{"fullUrl":"urn:uuid:%s",
                  "resource":{"resourceType":"Spaceship","name":"x"},
@@ -61,6 +68,8 @@ class BadInputIT extends FhirIT {
                 Arguments.of("missing required element", "", JSON, obsNoStatus, "Observation.status"),
                 Arguments.of("code outside a required value set", "", JSON, badCode, "bogus"),
                 Arguments.of("unresolvable reference", "", JSON, danglingRef, "Patient/"),
+                Arguments.of("a Patient that cannot be identified", "", JSON, unidentifiable,
+                        "Patient cannot be identified"),
                 Arguments.of("not a transaction or batch", "", JSON,
                         "{\"resourceType\":\"Bundle\",\"type\":\"collection\"}", "transaction"));
     }

@@ -29,6 +29,7 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.UnsignedIntType;
+import org.patientvault.vault.intake.PatientLinking;
 import org.patientvault.vault.quality.SubmissionQuality;
 import org.springframework.stereotype.Service;
 
@@ -37,7 +38,12 @@ import org.springframework.stereotype.Service;
  * row. A bundle already accepted from the same submitter (same Bundle.identifier, or same content) is not stored
  * again; the original response is returned, marked as a replay.
  *
- * <p>Cost: one ledger lookup by index before the transaction, one Provenance create and one ledger insert inside it.
+ * <p>A hospital's Patients are linked to the one vault Patient first ({@link PatientLinking}): the decisions are taken
+ * before anything is written (a refusal writes nothing), and the merged vault Patients and one link Provenance per
+ * decision are written in the same database transaction as the bundle. A replay links nothing again.
+ *
+ * <p>Cost: one ledger lookup by index before the transaction, one Provenance create and one ledger insert inside it;
+ * per Patient entry one identifier lookup before, and one Provenance create (plus an update when it links) inside.
  */
 @Service
 public class SubmissionService {
@@ -52,15 +58,18 @@ public class SubmissionService {
     private final SubmissionLedger ledger;
     private final SubmitterResolver submitters;
     private final SubmissionQuality quality;
+    private final PatientLinking linking;
     private final Clock clock;
 
     SubmissionService(FhirContext ctx, IFhirSystemDao<Bundle, Meta> systemDao, SubmissionLedger ledger,
-                      SubmitterResolver submitters, SubmissionQuality quality, Optional<Clock> clock) {
+                      SubmitterResolver submitters, SubmissionQuality quality, PatientLinking linking,
+                      Optional<Clock> clock) {
         this.ctx = ctx;
         this.systemDao = systemDao;
         this.ledger = ledger;
         this.submitters = submitters;
         this.quality = quality;
+        this.linking = linking;
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
@@ -88,15 +97,27 @@ public class SubmissionService {
         // never fails a submission: on error it is simply absent.
         Optional<SubmissionQuality.Scored> scored = quality.score(bundle, now,
                 org.patientvault.vault.fhir.ValidationFindings.of(request));
+        // Patient linking decides before anything is written (a refusal is a 4xx and writes nothing) and rewrites the
+        // hospital's Patient entries; submissions not made by an organization keep the plain resident-ID rule.
+        String org = orgCode(submitter);
+        String provenanceUrl = "urn:uuid:" + UUID.randomUUID();
+        PatientLinking.Plan links = org == null ? PatientLinking.Plan.none()
+                : linking.prepare(bundle, org, submitter.organization().getReference(), provenanceUrl, now);
         // The Provenance travels inside the submitted transaction, so HAPI stores it atomically with the data and
         // resolves its urn:uuid targets to the ids it assigns. The ledger row is written by SubmissionLedgerHook in
-        // the same database transaction, when HAPI announces the Provenance before commit.
-        List<Reference> targets = assignFullUrls(bundle);
+        // the same database transaction, when HAPI announces the Provenance before commit; the hook also has the
+        // merged vault Patients written then. The link Provenances travel the same way, before the submission's.
+        List<Reference> targets = assignFullUrls(bundle, org == null);
         Provenance provenance = provenance(targets, hash, bundle.getIdentifier(), submitter, now);
-        bundle.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(provenance)
+        int sent = bundle.getEntry().size();
+        for (Provenance link : links.records()) {
+            bundle.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(link)
+                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Provenance");
+        }
+        bundle.addEntry().setFullUrl(provenanceUrl).setResource(provenance)
                 .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Provenance");
         request.getUserData().put(SubmissionLedgerHook.PENDING,
-                new SubmissionLedgerHook.Pending(ledgerId, submitter.key(), identifier, hash, now));
+                new SubmissionLedgerHook.Pending(ledgerId, submitter.key(), identifier, hash, now, links));
         Bundle response;
         try {
             response = systemDao.transaction(request, bundle);
@@ -109,12 +130,14 @@ public class SubmissionService {
             throw e;
         } finally {
             request.getUserData().remove(SubmissionLedgerHook.PENDING);
-            bundle.getEntry().remove(bundle.getEntry().size() - 1);
+            bundle.getEntry().subList(sent, bundle.getEntry().size()).clear();
+            links.restore();
         }
-        Bundle.BundleEntryComponent provenanceEntry = response.getEntry().remove(response.getEntry().size() - 1);
-        String provenanceId = new org.hl7.fhir.r4.model.IdType(provenanceEntry.getResponse().getLocation())
-                .toUnqualifiedVersionless().getValue();
+        String provenanceId = locationOf(response.getEntry().get(response.getEntry().size() - 1));
+        response.getEntry().subList(sent, response.getEntry().size()).clear();
+        links.resolve(response);
         stampReceipt(response, classify(response), provenanceId, hash, false, now);
+        links.stampReceipt(response.getMeta().getExtensionByUrl(RECEIPT_URL));
         // The quality receipt goes on before the response is stored, so a replay returns it unchanged.
         scored.ifPresent(q -> quality.complete(q, response, orgCode(submitter), now));
         // After commit: the stored response only serves replays; without it a replay still finds the Provenance.
@@ -126,7 +149,7 @@ public class SubmissionService {
      * Gives every entry a fullUrl (so references and Provenance targets resolve inside the transaction) and returns
      * a reference to each entry that creates or updates a resource.
      */
-    private static List<Reference> assignFullUrls(Bundle bundle) {
+    private static List<Reference> assignFullUrls(Bundle bundle, boolean residentIdRule) {
         List<Reference> targets = new ArrayList<>();
         for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
             if (!e.hasResource()) {
@@ -136,7 +159,8 @@ public class SubmissionService {
                 e.setFullUrl("urn:uuid:" + UUID.randomUUID());
             }
             Bundle.HTTPVerb verb = e.getRequest().getMethod();
-            if (verb == Bundle.HTTPVerb.POST && e.getResource() instanceof org.hl7.fhir.r4.model.Patient p) {
+            if (residentIdRule && verb == Bundle.HTTPVerb.POST
+                    && e.getResource() instanceof org.hl7.fhir.r4.model.Patient p) {
                 linkByResidentId(e, p);
             }
             if (verb == Bundle.HTTPVerb.POST || verb == Bundle.HTTPVerb.PUT || verb == Bundle.HTTPVerb.PATCH) {
@@ -144,6 +168,11 @@ public class SubmissionService {
             }
         }
         return targets;
+    }
+
+    private static String locationOf(Bundle.BundleEntryComponent entry) {
+        return new org.hl7.fhir.r4.model.IdType(entry.getResponse().getLocation()).toUnqualifiedVersionless()
+                .getValue();
     }
 
     private Bundle replay(SubmissionLedger.Prior prior, String identifier, String hash) {
@@ -254,8 +283,8 @@ public class SubmissionService {
     }
 
     /**
-     * Every hospital's Patient with the same resident ID is the same vault Patient: its create becomes conditional on
-     * that ID, whatever the hospital asked, so records from all hospitals land in one compartment.
+     * For submissions not made by an organization (hospitals' go through {@link PatientLinking}): a Patient with a
+     * resident ID is created conditionally on it, so it lands in the one compartment of that ID.
      */
     private static void linkByResidentId(Bundle.BundleEntryComponent entry, org.hl7.fhir.r4.model.Patient patient) {
         patient.getIdentifier().stream()

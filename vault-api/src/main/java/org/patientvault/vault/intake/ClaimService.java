@@ -106,7 +106,7 @@ public class ClaimService {
                 continue;
             }
             String org = SubmitterTag.of(other).orElse(null);
-            LinkDecision decision = linker.decide(other, sourceOf(org));
+            LinkDecision decision = linker.decide(other, sourceOf(other, org));
             if (decision instanceof LinkDecision.ClaimCandidate c && c.candidatePatientIds().contains(patientId)) {
                 out.add(new Candidate(otherId, org, VaultPatientIndex.nameOf(other),
                         birthDay(other),
@@ -138,7 +138,7 @@ public class ClaimService {
                 dao(r.fhirType()).update(r, new SystemRequestDetails());
             }
             Patient self = read(patientId);
-            LinkSource source = sourceOf(c.organization());
+            LinkSource source = sourceOf(candidate, c.organization());
             PatientIdentityMerge merged = PatientIdentityMerger.merge(self, candidate, source);
             daos.getResourceDao(Patient.class).update(merged.patient(), new SystemRequestDetails());
             candidate.getIdentifier().removeIf(i -> source.mrnSystem().equals(i.getSystem()));
@@ -237,9 +237,11 @@ public class ClaimService {
         return (IFhirResourceDao<IBaseResource>) daos.getResourceDao(type);
     }
 
-    /** The identity view of the organization that sent a record; its MRN system is the one the CSV intake uses. */
-    private static LinkSource sourceOf(String orgCode) {
-        String org = orgCode == null ? "unknown" : orgCode;
-        return new LinkSource(org, IdentitySystems.BASE + "/sid/mrn/" + org);
+    /**
+     * The identity view of the organization that sent a record: its MRN system is that of the identifiers it assigned
+     * (stored records carry them normalised, see {@link PatientLinking}), else the one the CSV intake uses.
+     */
+    private static LinkSource sourceOf(Patient record, String orgCode) {
+        return LinkSource.forSubmission(record, orgCode == null ? "unknown" : orgCode, null);
     }
 }

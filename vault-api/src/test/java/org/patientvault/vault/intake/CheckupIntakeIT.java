@@ -122,7 +122,8 @@ class CheckupIntakeIT extends FhirIT {
             Map<String, Integer> after = counts();
             assertThat(after.get("Observation") - before.get("Observation")).isEqualTo(11);
             assertThat(after.get("DiagnosticReport") - before.get("DiagnosticReport")).isEqualTo(4);
-            assertThat(after.get("Provenance") - before.get("Provenance")).isEqualTo(1);
+            // The submission's Provenance and one link decision per patient in the file (three).
+            assertThat(after.get("Provenance") - before.get("Provenance")).isEqualTo(4);
         }
         Extension terminology = first.getMeta().getExtensionByUrl(TerminologyHook.SUMMARY_URL);
         assertThat(terminology).isNotNull();
