@@ -267,8 +267,17 @@ public final class MinioObjectStore implements ObjectStore {
   public InputStream get(String key) {
     checkKey(key);
     ensureBucket();
-    return calls.run("get object", key, () -> client.getObject(
+    io.minio.GetObjectResponse response = calls.run("get object", key, () -> client.getObject(
         GetObjectArgs.builder().bucket(settings.bucket()).region(settings.region()).object(key).build()).get());
+    String length = response.headers().get("Content-Length");
+    if (length == null) {
+      return response;
+    }
+    try {
+      return new SizedInputStream(response, Long.parseLong(length.trim()));
+    } catch (NumberFormatException e) {
+      return response;
+    }
   }
 
   @Override

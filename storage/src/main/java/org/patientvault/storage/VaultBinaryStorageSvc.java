@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.util.Date;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseBinary;
 import org.hl7.fhir.instance.model.api.IBaseExtension;
@@ -54,6 +55,7 @@ public final class VaultBinaryStorageSvc implements IBinaryStorageSvc {
   private final FhirContext fhirContext;
   private final EncryptedObjectStore store;
   private final Function<RequestDetails, String> ownerResolver;
+  private final Consumer<Runnable> expungeDeletions;
   private volatile int minimumBinarySize;
   private volatile long maximumBinarySize;
 
@@ -72,8 +74,22 @@ public final class VaultBinaryStorageSvc implements IBinaryStorageSvc {
    */
   public VaultBinaryStorageSvc(FhirContext fhirContext, EncryptedObjectStore store,
       Function<RequestDetails, String> ownerResolver, int inlineThreshold, long maximumSize) {
-    if (fhirContext == null || store == null || ownerResolver == null) {
-      throw new StorageConfigException("Binary storage needs a FhirContext, an encrypted store and an owner resolver");
+    this(fhirContext, store, ownerResolver, inlineThreshold, maximumSize, Runnable::run);
+  }
+
+  /**
+   * @param expungeDeletions runs the object deletion of {@link #expungeBinaryContent}; HAPI calls that inside the
+   *                         expunge's database transaction, so an application with transactions passes one that
+   *                         runs the deletion after the commit (and not at all on rollback, so a rolled-back
+   *                         expunge keeps the bytes; a deletion lost to a crash leaves an orphan the reconciler
+   *                         collects). The other constructors delete at once.
+   */
+  public VaultBinaryStorageSvc(FhirContext fhirContext, EncryptedObjectStore store,
+      Function<RequestDetails, String> ownerResolver, int inlineThreshold, long maximumSize,
+      Consumer<Runnable> expungeDeletions) {
+    if (fhirContext == null || store == null || ownerResolver == null || expungeDeletions == null) {
+      throw new StorageConfigException("Binary storage needs a FhirContext, an encrypted store, an owner resolver"
+          + " and an expunge deletion policy");
     }
     if (inlineThreshold < 0) {
       throw new StorageConfigException("Inline threshold must be zero or positive, got " + inlineThreshold);
@@ -84,6 +100,7 @@ public final class VaultBinaryStorageSvc implements IBinaryStorageSvc {
     this.fhirContext = fhirContext;
     this.store = store;
     this.ownerResolver = ownerResolver;
+    this.expungeDeletions = expungeDeletions;
     this.minimumBinarySize = inlineThreshold;
     this.maximumBinarySize = maximumSize;
   }
@@ -204,11 +221,14 @@ public final class VaultBinaryStorageSvc implements IBinaryStorageSvc {
     if (!isValidBinaryContentId(theBlobId)) {
       return;
     }
-    try {
-      store.delete(objectKey(theBlobId));
-    } catch (StorageException e) {
-      throw toHapi(e, theBlobId);
-    }
+    String key = objectKey(theBlobId);
+    expungeDeletions.accept(() -> {
+      try {
+        store.delete(key);
+      } catch (StorageException e) {
+        throw toHapi(e, theBlobId);
+      }
+    });
   }
 
   @Override

@@ -120,6 +120,24 @@ class VaultBinaryStorageSvcTest {
   }
 
   @Test
+  void expungeHandsTheDeletionToItsPolicy() throws Exception {
+    java.util.List<Runnable> pending = new java.util.ArrayList<>();
+    VaultBinaryStorageSvc deferring = new VaultBinaryStorageSvc(ctx, store, rd -> patient.get(), 64 * 1024, 1 << 20,
+        pending::add);
+    StoredDetails d = deferring.storeBinaryContent(binaryId, null, "x", new ByteArrayInputStream(new byte[5000]),
+        (RequestDetails) null);
+    String key = VaultBinaryStorageSvc.objectKey(d.getBinaryContentId());
+
+    deferring.expungeBinaryContent(binaryId, d.getBinaryContentId());
+    assertThat(raw.exists(key)).as("nothing deleted until the policy runs it (e.g. after the commit)").isTrue();
+    assertThat(pending).hasSize(1);
+    pending.get(0).run();
+    assertThat(raw.exists(key)).isFalse();
+    assertThatThrownBy(() -> new VaultBinaryStorageSvc(ctx, store, rd -> null, 1, 10, null))
+        .isInstanceOf(StorageConfigException.class);
+  }
+
+  @Test
   void tamperedBlobIsA500NotData() throws Exception {
     StoredDetails d = svc.storeBinaryContent(binaryId, "t", "x", new ByteArrayInputStream(new byte[10_000]),
         (RequestDetails) null);

@@ -4,9 +4,13 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.Set;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Binary;
 import org.patientvault.vault.security.ResourceOwners;
 import org.patientvault.vault.security.VaultPrincipal;
 
@@ -22,6 +26,9 @@ import org.patientvault.vault.security.VaultPrincipal;
  * pointcuts (lower order) and records the owner of exactly that resource, on the same thread, and forgets it after
  * HAPI's hook ran (higher order). HAPI's deferred pre-commit store passes no usable RequestDetails, so the request
  * cannot be the key.
+ *
+ * <p>A caller's Binary that names no single Patient in {@code securityContext} is refused (422) when created: nobody
+ * could ever read it back; one without content is refused (400). The system's own writes are exempt.
  */
 @Interceptor
 public final class BinaryOwners implements Function<RequestDetails, String> {
@@ -40,8 +47,18 @@ public final class BinaryOwners implements Function<RequestDetails, String> {
     }
 
     @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = ORDER)
-    public void created(IBaseResource resource) {
-        current.set(patientOf(resource));
+    public void created(IBaseResource resource, RequestDetails request) {
+        String patient = patientOf(resource);
+        if (patient == null && resource instanceof Binary && request != null
+                && !(request instanceof SystemRequestDetails)) {
+            // Stored, such a Binary could be read by nobody (its owner decides who may read it); refused before its
+            // content is stored, rolling back the whole Bundle it came in. Runs after HAPI resolved the Bundle's
+            // urn:uuid references, so a securityContext naming a Patient entry of the same Bundle is accepted.
+            throw new UnprocessableEntityException("A Binary must name the Patient whose record it belongs to in"
+                    + " Binary.securityContext (a Patient reference). Send the Binary as FHIR JSON or XML, or send"
+                    + " raw content with an X-Security-Context: Patient/<id> header.");
+        }
+        current.set(patient);
     }
 
     @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = AFTER)
@@ -50,7 +67,8 @@ public final class BinaryOwners implements Function<RequestDetails, String> {
     }
 
     @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = ORDER)
-    public void creating(IBaseResource resource) {
+    public void creating(IBaseResource resource, RequestDetails request) {
+        requireContent(resource, request);
         current.set(patientOf(resource));
     }
 
@@ -60,8 +78,26 @@ public final class BinaryOwners implements Function<RequestDetails, String> {
     }
 
     @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = ORDER)
-    public void updating(IBaseResource previous, IBaseResource updated) {
+    public void updating(IBaseResource previous, IBaseResource updated, RequestDetails request) {
+        requireContent(updated, request);
         current.set(patientOf(updated));
+    }
+
+    /**
+     * A caller's Binary must carry content: an empty upload (zero-byte raw body, or FHIR JSON without
+     * {@code data}) is refused with a 400 before anything is stored. Content HAPI already externalised (the
+     * extension in place of {@code data}, e.g. an update that keeps it) counts as content.
+     */
+    private static void requireContent(IBaseResource resource, RequestDetails request) {
+        if (!(resource instanceof Binary binary) || request == null || request instanceof SystemRequestDetails) {
+            return;
+        }
+        boolean hasBytes = binary.getData() != null && binary.getData().length > 0;
+        boolean externalised = BinaryStreaming.externalId(binary).isPresent();
+        if (!hasBytes && !externalised) {
+            throw new InvalidRequestException("The Binary has no content: send a non-empty body (raw bytes with"
+                    + " their Content-Type, or FHIR JSON/XML with Binary.data)");
+        }
     }
 
     @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = AFTER)

@@ -102,8 +102,9 @@ class ObjectStorageConfig {
         if (threshold > Integer.MAX_VALUE) {
             throw new StorageConfigException("vault.s3.inline-threshold is too large: " + p.inlineThreshold());
         }
+        // Expunged blobs are deleted only once the expunge committed (AfterCommit).
         return new VaultBinaryStorageSvc(ctx, store, owners, (int) threshold,
-                Math.min(p.maxBinarySize().toBytes(), store.maxObjectSize()));
+                Math.min(p.maxBinarySize().toBytes(), store.maxObjectSize()), new AfterCommit());
     }
 
     @Bean

@@ -45,6 +45,17 @@ class ConsentWiring {
 
         ResourceOwnership ownership = resource -> {
             Set<String> patients = owners.patientsOf(resource);
+            if (patients.isEmpty() && resource instanceof org.hl7.fhir.r4.model.Binary binary
+                    && isPlaceholder(binary.getSecurityContext().getReference()) && submittedByCaller(binary)) {
+                // The submitting hospital's own Binary, being created inside a Bundle: HAPI asks about the write's
+                // outcome before it replaces the urn:uuid placeholders, so the owner is not known yet (as for any
+                // other entry whose patient reference is still a placeholder, which gets "none"). Rejecting it made
+                // HAPI drop the outcome's resource, and its transaction processor then skipped writing the version
+                // row (HFJ_RESOURCE without HFJ_RES_VER: a Binary nobody could read). Only its submitter gets here;
+                // a stored Binary never keeps a placeholder (HAPI resolves it or fails the Bundle, and
+                // objects.BinaryOwners refuses a Binary that does not name one Patient).
+                return Optional.of(ResourceOwner.none());
+            }
             if (patients.isEmpty() && resource instanceof org.hl7.fhir.r4.model.Binary) {
                 // Unattributable bytes are shown to nobody but the system.
                 return Optional.empty();
@@ -55,5 +66,16 @@ class ConsentWiring {
 
         return new ConsentInterceptor(new VaultConsentService(requesters, consents, ownership, auditSink,
                 Clock.systemUTC(), java.time.ZoneId.of("Asia/Shanghai")));
+    }
+
+    /** A reference to another entry of the Bundle being processed ({@code urn:uuid:}/{@code urn:oid:}). */
+    private static boolean isPlaceholder(String reference) {
+        return reference != null && reference.startsWith("urn:");
+    }
+
+    /** Whether the calling hospital is the one that submitted (is submitting) this resource. */
+    private static boolean submittedByCaller(org.hl7.fhir.r4.model.Binary binary) {
+        return VaultPrincipal.current().filter(p -> p.kind() == VaultPrincipal.Kind.HOSPITAL)
+                .flatMap(p -> SubmitterTag.of(binary).filter(p.orgCode()::equals)).isPresent();
     }
 }

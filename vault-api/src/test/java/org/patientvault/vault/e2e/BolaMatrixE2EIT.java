@@ -96,11 +96,9 @@ class BolaMatrixE2EIT extends E2EBase {
                     w -> "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
                             + "{\"request\":{\"method\":\"GET\",\"url\":\"Observation/" + w.aliceObs() + "\"}}]}",
                     World::aliceObs, false, Set.of("alice")),
-            // Known defect (storage issue): a Binary created inside a submitted transaction is stored without its
-            // version row, so nobody can read it yet; a Binary POSTed on its own is readable by its owners
-            // (ObjectStorageIT). The cell still proves it is hidden from everyone else.
-            Route.get("Binary read", w -> "Binary/" + w.aliceBinary(), World::aliceBinary, true)
-                    .notOfferedTo("alice", "hosp-beijing"));
+            // alice's Binary, created inside hosp-beijing's submitted transaction (securityContext = her Patient
+            // entry by urn:uuid): readable by alice and hosp-beijing, hidden from everyone else.
+            Route.get("Binary read", w -> "Binary/" + w.aliceBinary(), World::aliceBinary, true));
 
     @Test
     void noCallerSeesWhatIsNotTheirs() throws Exception {

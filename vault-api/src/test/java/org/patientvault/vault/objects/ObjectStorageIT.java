@@ -1,7 +1,11 @@
 package org.patientvault.vault.objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.interceptor.api.IAnonymousInterceptor;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.model.ExpungeOptions;
 import ca.uhn.fhir.jpa.binary.interceptor.BinaryStorageInterceptor;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -54,6 +58,8 @@ class ObjectStorageIT extends FhirIT {
     EmbeddedObjects embedded;
     @Autowired
     BinaryReconciliation reconciliation;
+    @Autowired
+    IInterceptorService jpaInterceptors;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -75,9 +81,8 @@ class ObjectStorageIT extends FhirIT {
     }
 
     /**
-     * A Binary POSTed on its own as FHIR JSON. Not in a transaction: through POST /fhir a Binary entry gets no
-     * version row (see docs/storage.md, "App wiring"). Not through HAPI's client, which sends a Binary as raw bytes
-     * and so drops its securityContext.
+     * A Binary POSTed on its own as FHIR JSON (Bundles: {@link BundledBinaryIT}). Not through HAPI's client, which
+     * sends a Binary as raw bytes and so drops its securityContext.
      */
     private Stored submit(String patient, byte[] bytes) {
         Binary bin = new Binary().setContentType("application/pdf").setData(bytes);
@@ -232,6 +237,54 @@ class ObjectStorageIT extends FhirIT {
     }
 
     @Test
+    void anExpungeDeletesTheObjectOnlyAfterItsCommitAndARolledBackOneKeepsIt() throws Exception {
+        Stored s = submit(content("v1-" + UUID.randomUUID()));
+        byte[] v2 = content("v2-" + UUID.randomUUID());
+        Binary update = new Binary().setContentType("application/pdf").setData(v2);
+        update.setId(s.binary());
+        update.setSecurityContext(new Reference("Patient/" + s.patient()));
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/Binary/" + s.binary()))
+                .header("Authorization", "Bearer " + hospitalToken)
+                .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(ctx.newJsonParser().encodeResourceToString(update)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        String v1Key = VaultBinaryStorageSvc.objectKey(s.blobId());
+        // HAPI runs the expunge in its own transaction. A hook after HAPI's blob hook sees the object still there
+        // (the deletion waits for the commit) and, the first time, fails the expunge, which rolls it back.
+        java.util.concurrent.atomic.AtomicBoolean failExpunge = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.List<Boolean> presentDuringExpunge = new java.util.concurrent.CopyOnWriteArrayList<>();
+        IAnonymousInterceptor probe = (pointcut, params) -> {
+            presentDuringExpunge.add(store.exists(v1Key));
+            if (failExpunge.get()) {
+                throw new IllegalStateException("expunge fails after its blob hook ran");
+            }
+        };
+        jpaInterceptors.registerAnonymousInterceptor(Pointcut.STORAGE_PRESTORAGE_EXPUNGE_RESOURCE, 1000, probe);
+        try {
+            assertThatThrownBy(() -> daos.getResourceDao("Binary").expunge(new IdType("Binary", s.binary()),
+                    new ExpungeOptions().setExpungeOldVersions(true), new SystemRequestDetails()))
+                    .hasMessageContaining("expunge fails");
+            assertThat(presentDuringExpunge).as("not deleted before the commit").containsOnly(true).isNotEmpty();
+            assertThat(store.exists(v1Key)).as("a rolled-back expunge keeps the bytes").isTrue();
+            HttpResponse<byte[]> vread = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/Binary/"
+                            + s.binary() + "/_history/1")).header("Authorization", "Bearer " + hospitalToken)
+                    .header("Accept", "application/pdf").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(vread.statusCode()).as("version 1 is still readable").isEqualTo(200);
+
+            failExpunge.set(false);
+            presentDuringExpunge.clear();
+            daos.getResourceDao("Binary").expunge(new IdType("Binary", s.binary()),
+                    new ExpungeOptions().setExpungeOldVersions(true), new SystemRequestDetails());
+            assertThat(presentDuringExpunge).as("still there until the commit").containsOnly(true).isNotEmpty();
+        } finally {
+            jpaInterceptors.unregisterInterceptor(probe);
+        }
+        assertThat(store.exists(v1Key)).as("deleted once the expunge committed").isFalse();
+        assertThat(getRaw(s.binary(), null).body()).isEqualTo(v2);
+    }
+
+    @Test
     void reconcilerDeletesOldUnreferencedObjectsOnly() throws Exception {
         Stored referenced = submit(content("kept-" + UUID.randomUUID()));
         String orphan = "orphan" + UUID.randomUUID().toString().replace("-", "");
@@ -289,6 +342,9 @@ class ObjectStorageIT extends FhirIT {
     void objectStoreDownIsA503WithAnOperationOutcomeAndStoresNothing() throws Exception {
         int binariesBefore = count("Binary");
         Binary bin = new Binary().setContentType("application/pdf").setData(content("down-" + UUID.randomUUID()));
+        Patient p = new Patient();
+        p.addIdentifier().setSystem("urn:test:mrn").setValue(UUID.randomUUID().toString());
+        bin.setSecurityContext(new Reference("Patient/" + client.create().resource(p).execute().getId().getIdPart()));
         String json = ctx.newJsonParser().encodeResourceToString(bin);
         HttpResponse<String> r;
         embedded.stop();

@@ -90,7 +90,15 @@ public final class DecryptingInputStream extends InputStream {
       if (done) {
         return -1;
       }
-      nextSegment();
+      if (skip == 0 && index <= lastIndex && count >= segmentSize && remaining >= segmentSize) {
+        // The caller takes a whole segment: decrypt straight into its buffer, saving a copy per segment.
+        int n = nextSegment(b, off);
+        if (n > 0) {
+          return n;
+        }
+        continue;
+      }
+      nextSegment(plain, 0);
     }
     int n = Math.min(count, len - pos);
     System.arraycopy(plain, pos, b, off, n);
@@ -98,10 +106,16 @@ public final class DecryptingInputStream extends InputStream {
     return n;
   }
 
-  private void nextSegment() throws IOException {
+  /**
+   * Opens the next segment into {@code out} at {@code outOff} (room for a whole segment's plaintext; a failed tag
+   * leaves garbage there, but the exception stops the read before anything is returned). When {@code out} is the
+   * internal buffer, sets {@code pos}/{@code len} and returns 0; otherwise returns the bytes delivered into
+   * {@code out}, which for this path is the whole segment (no skip, enough remaining).
+   */
+  private int nextSegment(byte[] out, int outOff) throws IOException {
     if (index > lastIndex || remaining == 0 && !verifyTrailer) {
       finish();
-      return;
+      return 0;
     }
     boolean last = index == geometry.segments() - 1;
     int ctLen = last ? geometry.lastSegmentCiphertext() : segmentSize + SegmentFormat.TAG;
@@ -109,7 +123,7 @@ public final class DecryptingInputStream extends InputStream {
     int n;
     try {
       n = SegmentFormat.open(cipher, dataKey, prefix, digest, index,
-          last ? SegmentFormat.FLAG_LAST : SegmentFormat.FLAG_MORE, sealed, ctLen, plain);
+          last ? SegmentFormat.FLAG_LAST : SegmentFormat.FLAG_MORE, sealed, ctLen, out, outOff);
     } catch (AEADBadTagException e) {
       throw new ObjectIntegrityException("Segment " + index + " of object '" + objectKey
           + "' failed authentication: the object was tampered with, truncated, extended or reordered");
@@ -117,15 +131,20 @@ public final class DecryptingInputStream extends InputStream {
       throw new IllegalStateException("AES-GCM opening failed", e);
     }
     if (verifyTrailer && !deferHashCheck) {
-      sha256.update(plain, 0, n);
+      sha256.update(out, outOff, n);
     }
     index++;
+    if (out != plain) {
+      remaining -= n;
+      return n;
+    }
     int start = (int) Math.min(skip, n);
     skip -= start;
     int avail = (int) Math.min(n - start, remaining);
     remaining -= avail;
     pos = start;
     len = start + avail;
+    return 0;
   }
 
   private void finish() throws IOException {

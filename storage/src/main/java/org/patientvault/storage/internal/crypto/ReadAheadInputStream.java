@@ -13,10 +13,12 @@ import org.patientvault.storage.ObjectIntegrityException;
 import org.patientvault.storage.StorageUnavailableException;
 
 /**
- * Full-read pipeline: a pool thread reads and decrypts ahead (at most {@code depth} chunks queued, so memory
- * stays bounded) while the caller's thread hashes what it consumes; at EOF the hash is compared with the
- * authenticated one from the trailer. Why: decrypting and hashing on one thread made verified reads CPU-bound
- * at about half the raw download rate.
+ * Full-read pipeline: a pool thread reads and decrypts ahead (at most {@code depth} chunks queued) while the caller's
+ * thread hashes what it consumes; at EOF the hash is compared with the authenticated one from the trailer. Why:
+ * decrypting and hashing on one thread made verified reads CPU-bound at about half the raw download rate.
+ *
+ * <p>Memory: {@code depth + 2} chunk buffers, allocated on first use and reused (the chunk being filled, those
+ * queued, the one being read), so a download allocates nothing per chunk and never holds more.
  */
 public final class ReadAheadInputStream extends InputStream {
 
@@ -28,6 +30,8 @@ public final class ReadAheadInputStream extends InputStream {
 
   private final InputStream source;
   private final BlockingQueue<Object> queue;
+  /** Buffers the consumer finished with, for the producer to fill again. */
+  private final BlockingQueue<byte[]> free;
   private final Future<?> task;
   private final MessageDigest sha256;
   private final Supplier<byte[]> expectedSha256;
@@ -40,6 +44,8 @@ public final class ReadAheadInputStream extends InputStream {
       Supplier<byte[]> expectedSha256, String objectKey) {
     this.source = source;
     this.queue = new ArrayBlockingQueue<>(depth + 1);
+    int buffers = depth + 2;
+    this.free = new ArrayBlockingQueue<>(buffers);
     this.expectedSha256 = expectedSha256;
     this.objectKey = objectKey;
     try {
@@ -49,13 +55,40 @@ public final class ReadAheadInputStream extends InputStream {
     }
     this.task = executor.submit(() -> {
       try {
+        int allocated = 0;
         while (true) {
-          byte[] b = new byte[chunkSize];
-          int n = source.readNBytes(b, 0, chunkSize);
+          byte[] b = free.poll();
+          if (b == null) {
+            // Allocate up to the bound; past it, wait for the consumer to hand one back.
+            if (allocated < buffers) {
+              b = new byte[chunkSize];
+              allocated++;
+            } else {
+              b = free.take();
+            }
+          }
+          int n = 0;
+          boolean eof = false;
+          try {
+            while (n < chunkSize) {
+              int r = source.read(b, n, chunkSize - n);
+              if (r < 0) {
+                eof = true;
+                break;
+              }
+              n += r;
+            }
+          } catch (Throwable t) {
+            // What verified before the failure is still delivered, then the failure.
+            if (n > 0) {
+              queue.put(new Chunk(b, n));
+            }
+            throw t;
+          }
           if (n > 0) {
             queue.put(new Chunk(b, n));
           }
-          if (n < chunkSize) {
+          if (eof) {
             queue.put(END);
             return;
           }
@@ -111,6 +144,9 @@ public final class ReadAheadInputStream extends InputStream {
           throw err;
         }
         throw new StorageUnavailableException("Reading '" + objectKey + "' failed", f.cause());
+      }
+      if (current != null) {
+        free.offer(current.bytes());
       }
       current = (Chunk) next;
       pos = 0;

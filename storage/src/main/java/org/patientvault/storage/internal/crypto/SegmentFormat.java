@@ -167,9 +167,14 @@ public final class SegmentFormat {
   /** Opens a sealed segment into out; returns plaintext length. Throws {@link javax.crypto.AEADBadTagException}. */
   static int open(Cipher cipher, SecretKey key, byte[] prefix, byte[] digest, long index, byte flag,
       byte[] in, int len, byte[] out) throws GeneralSecurityException {
+    return open(cipher, key, prefix, digest, index, flag, in, len, out, 0);
+  }
+
+  static int open(Cipher cipher, SecretKey key, byte[] prefix, byte[] digest, long index, byte flag,
+      byte[] in, int len, byte[] out, int outOff) throws GeneralSecurityException {
     cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce(prefix, index, flag)));
     cipher.updateAAD(aad(digest, index, flag));
-    return cipher.doFinal(in, 0, len, out, 0);
+    return cipher.doFinal(in, 0, len, out, outOff);
   }
 
   public static Cipher newCipher() {
