@@ -149,6 +149,34 @@ public final class PatientIdentityMerger {
         return null;
     }
 
+    /**
+     * The vault Patient as one hospital sees it: without the other hospitals' views and without identifiers another
+     * organization assigned (their MRNs), so that reading the patient's record does not tell a hospital where else
+     * the patient was treated. The patient's own demographics and the resident ID stay. A copy; the input is
+     * untouched. Cost: linear in identifiers and extensions.
+     *
+     * @param organizationReference the hospital's Organization as {@code Organization/<id>}, or null
+     */
+    public static Patient asSeenBy(Patient vaultPatient, String organizationId, String organizationReference) {
+        Patient seen = vaultPatient.copy();
+        seen.getExtension().removeIf(e -> IdentitySystems.HOSPITAL_VIEW_EXTENSION.equals(e.getUrl())
+                && !isViewOf(e, organizationId));
+        seen.getIdentifier().removeIf(i -> i.hasAssigner()
+                && !LinkSource.assignedBy(i.getAssigner(), organizationId, organizationReference));
+        return seen;
+    }
+
+    /**
+     * True when {@code vaultPatient} holds what others contributed: another hospital's view, or an identifier another
+     * organization assigned. Such a Patient is the patient's record, which a single hospital may not overwrite.
+     */
+    public static boolean holdsOthersData(Patient vaultPatient, String organizationId, String organizationReference) {
+        return vaultPatient.getExtension().stream().anyMatch(e -> IdentitySystems.HOSPITAL_VIEW_EXTENSION.equals(
+                e.getUrl()) && !isViewOf(e, organizationId))
+                || vaultPatient.getIdentifier().stream().anyMatch(i -> i.hasAssigner()
+                && !LinkSource.assignedBy(i.getAssigner(), organizationId, organizationReference));
+    }
+
     /** The hospital-view extension for {@code organizationId}, or null. */
     public static Extension hospitalViewOf(Patient p, String organizationId) {
         return p.getExtension().stream().filter(e -> isViewOf(e, organizationId)).findFirst().orElse(null);

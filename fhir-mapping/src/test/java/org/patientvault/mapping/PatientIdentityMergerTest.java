@@ -128,4 +128,29 @@ class PatientIdentityMergerTest {
                 .isEqualTo(LinkSource.defaultMrnSystem("hosp-beijing"))
                 .isEqualTo(IdentitySystems.BASE + "/sid/mrn/hosp-beijing");
     }
+
+    @Test
+    void aHospitalSeesOnlyItsOwnViewAndMrns() {
+        Patient bj = new Patient();
+        bj.addIdentifier().setSystem(IdentitySystems.RESIDENT_ID).setValue(RID);
+        bj.addIdentifier().setSystem(BEIJING.mrnSystem()).setValue("BJ-1");
+        bj.addName().setText("王芳");
+        Patient vault = PatientIdentityMerger.newVaultPatient(bj, BEIJING).patient();
+        Patient sh = new Patient();
+        sh.addIdentifier().setSystem(IdentitySystems.RESIDENT_ID).setValue(RID);
+        sh.addIdentifier().setSystem(SHANGHAI.mrnSystem()).setValue("SH-1");
+        sh.addName().setText("Wang Fang");
+        vault = PatientIdentityMerger.merge(vault, sh, SHANGHAI).patient();
+
+        assertThat(PatientIdentityMerger.holdsOthersData(vault, "hosp-beijing", null)).isTrue();
+        Patient seen = PatientIdentityMerger.asSeenBy(vault, "hosp-beijing", null);
+        assertThat(seen.getIdentifier()).extracting(Identifier::getSystem)
+                .containsExactly(IdentitySystems.RESIDENT_ID, BEIJING.mrnSystem());
+        assertThat(PatientIdentityMerger.hospitalViewOf(seen, "hosp-shanghai")).isNull();
+        assertThat(PatientIdentityMerger.hospitalViewOf(seen, "hosp-beijing")).isNotNull();
+        assertThat(seen.getNameFirstRep().getText()).isEqualTo("王芳");
+        assertThat(PatientIdentityMerger.hospitalViewOf(vault, "hosp-shanghai")).as("input untouched").isNotNull();
+        assertThat(PatientIdentityMerger.holdsOthersData(PatientIdentityMerger.newVaultPatient(bj, BEIJING).patient(),
+                "hosp-beijing", null)).isFalse();
+    }
 }

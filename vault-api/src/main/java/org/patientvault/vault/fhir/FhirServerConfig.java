@@ -58,6 +58,7 @@ class FhirServerConfig {
                                     AuditTrail auditTrail,
                                     org.patientvault.vault.intake.TerminologyHook terminologyHook,
                                     org.patientvault.vault.intake.ClaimOperations claimOperations,
+                                    org.patientvault.vault.intake.HospitalPatientView hospitalPatientView,
                                     IInterceptorService jpaInterceptors,
                                     BinaryStorageInterceptor<?> binaryStorage,
                                     BinaryOwners binaryOwners,
@@ -99,6 +100,9 @@ class FhirServerConfig {
         // Hospital transactions get LOINC/UCUM beside their local codes before they are hashed and stored; ConceptMap
         // uploads are checked for contradictions (422).
         server.registerInterceptor(terminologyHook);
+        // The vault Patient holds every hospital's MRNs and views: a hospital reading it sees only its own, and may
+        // not overwrite it outside a (linked) submission.
+        server.registerInterceptor(hospitalPatientView);
         // Large Binary/Attachment content goes to the encrypted object store. On the JPA-wide service, so system
         // writes and expunges are covered too; the key owner is named just before HAPI stores (lower hook order).
         jpaInterceptors.registerInterceptor(binaryOwners);

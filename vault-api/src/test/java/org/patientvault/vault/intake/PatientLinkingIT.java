@@ -239,6 +239,19 @@ class PatientLinkingIT extends FhirIT {
             assertThat(r.getEntity()).anySatisfy(e -> assertThat(e.getWhat().getReference()).startsWith("Provenance/"));
             assertThat(ctx.newJsonParser().encodeResourceToString(r)).doesNotContain(rid);
         });
+        // Beijing (which created the record) reads it without Shanghai's MRN or view, and cannot overwrite it alone.
+        Patient seenByBeijing = beijing.read().resource(Patient.class).withId(vault).execute();
+        assertThat(seenByBeijing.getIdentifier()).extracting(Identifier::getSystem)
+                .contains(IdentitySystems.RESIDENT_ID, BJ_MRN).doesNotContain(SH_MRN);
+        assertThat(PatientIdentityMerger.hospitalViewOf(seenByBeijing, "hosp-shanghai")).isNull();
+        assertThat(PatientIdentityMerger.hospitalViewOf(seenByBeijing, "hosp-beijing")).isNotNull();
+        seenByBeijing.getName().clear();
+        seenByBeijing.addName().setText("覆盖");
+        assertThatThrownBy(() -> beijing.update().resource(seenByBeijing).execute())
+                .isInstanceOf(BaseServerResponseException.class)
+                .satisfies(e -> assertThat(((BaseServerResponseException) e).getStatusCode()).isEqualTo(409));
+        assertThat(stored(vault).getNameFirstRep().getText()).isEqualTo("王芳");
+
         String recordId = records.get(0).getIdElement().getIdPart();
         assertThatThrownBy(() -> shanghai.read().resource(Provenance.class).withId(recordId).execute())
                 .isInstanceOf(BaseServerResponseException.class)
