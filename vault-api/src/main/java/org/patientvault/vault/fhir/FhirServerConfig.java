@@ -57,6 +57,7 @@ class FhirServerConfig {
                                     SubmitterTag submitterTag,
                                     AuditTrail auditTrail,
                                     org.patientvault.vault.intake.TerminologyHook terminologyHook,
+                                    org.patientvault.vault.intake.StandalonePatientWrites standalonePatients,
                                     org.patientvault.vault.intake.ClaimOperations claimOperations,
                                     org.patientvault.vault.intake.HospitalPatientView hospitalPatientView,
                                     IInterceptorService jpaInterceptors,
@@ -100,6 +101,8 @@ class FhirServerConfig {
         // Hospital transactions get LOINC/UCUM beside their local codes before they are hashed and stored; ConceptMap
         // uploads are checked for contradictions (422).
         server.registerInterceptor(terminologyHook);
+        // A hospital Patient written outside a transaction is not linked: refused when it is someone already here.
+        server.registerInterceptor(standalonePatients);
         // The vault Patient holds every hospital's MRNs and views: a hospital reading it sees only its own, and may
         // not overwrite it outside a (linked) submission.
         server.registerInterceptor(hospitalPatientView);

@@ -243,6 +243,42 @@ public class PatientLinking {
     }
 
     /**
+     * A Patient a hospital writes on its own ({@code POST /fhir/Patient}, a conditional PUT that creates, or a batch
+     * entry), outside a transaction: such writes are not linked, so one that the linker would link to a vault Patient
+     * is refused (409) instead of becoming a second Patient of the same person, and invalid or conflicting identifiers
+     * are refused as in a transaction. A new patient, a weak match or a Patient without linkable identifiers is stored
+     * as sent, unlinked (a transaction would refuse the last; tools and tests still create bare Patients this way).
+     * Reads only; one identifier search.
+     */
+    public void checkStandalone(Patient submitted, String orgCode, String organizationReference) {
+        LinkSource source = LinkSource.forSubmission(submitted, orgCode, organizationReference);
+        SubmissionPatientIndex index = SubmissionPatientIndex.lookup(daos, vault, submitted, source,
+                organizationReference);
+        LinkDecision decision = new PatientLinker(index).decide(submitted, source);
+        if (decision instanceof LinkDecision.Reject r
+                && r.reason() != LinkDecision.RejectReason.INSUFFICIENT_IDENTITY) {
+            boolean conflict = r.reason() == LinkDecision.RejectReason.RESIDENT_ID_CONFLICT
+                    || r.reason() == LinkDecision.RejectReason.MRN_CONFLICT;
+            throw standaloneRefusal(conflict, r.message(), r.reason().name());
+        }
+        if (decision instanceof LinkDecision.LinkExisting) {
+            throw standaloneRefusal(true, "this patient is already in the vault (same resident ID or same MRN of"
+                    + " yours); submit Patients in a transaction Bundle (POST /fhir), where they are linked to the"
+                    + " one vault Patient", "SUBMIT_IN_TRANSACTION");
+        }
+    }
+
+    private static BaseServerResponseException standaloneRefusal(boolean conflict, String message, String code) {
+        String text = "Patient not stored: " + message + ". Nothing was stored.";
+        OperationOutcome oo = new OperationOutcome();
+        oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(conflict ? OperationOutcome.IssueType.CONFLICT : OperationOutcome.IssueType.BUSINESSRULE)
+                .setDiagnostics(text).addExpression("Patient")
+                .getDetails().addCoding(new Coding(IdentitySystems.LINK_DECISION_CODE_SYSTEM, code, null));
+        return conflict ? new ResourceVersionConflictException(text, oo) : new UnprocessableEntityException(text, oo);
+    }
+
+    /**
      * Inside the submission's database transaction, once HAPI stored every entry (called by the submission ledger
      * hook, just before commit): the merged vault Patients, written as the system.
      */

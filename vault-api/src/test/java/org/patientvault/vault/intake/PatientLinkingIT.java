@@ -353,6 +353,44 @@ class PatientLinkingIT extends FhirIT {
     }
 
     @Test
+    void aStandalonePatientWriteNeverBecomesASecondPatientOfSomeoneInTheVault() {
+        String rid = residentId(LocalDate.of(1971, 6, 30));
+        String bjMrn = "BJ-" + unique();
+        String vault = patientOf(client.transaction().withBundle(checkup(patient(rid, mrn(BJ_MRN, bjMrn,
+                "hosp-beijing"), new HumanName().setText("周明"), "1971-06-30", null), unique())).execute());
+        Map<String, Integer> before = counts();
+
+        // The same person by resident ID, by Beijing's own MRN, and inside a batch: each refused, nothing stored.
+        Patient sameRid = patient(rid, null, new HumanName().setText("周明"), "1971-06-30", null);
+        Patient sameMrn = patient(null, mrn(BJ_MRN, bjMrn, "hosp-beijing"), null, null, null);
+        for (Patient again : List.of(sameRid, sameMrn)) {
+            assertThatThrownBy(() -> client.create().resource(again).execute())
+                    .isInstanceOf(BaseServerResponseException.class)
+                    .satisfies(e -> {
+                        BaseServerResponseException ex = (BaseServerResponseException) e;
+                        assertThat(ex.getStatusCode()).isEqualTo(409);
+                        assertThat(ex.getMessage()).contains("transaction").doesNotContain(vault)
+                                .doesNotContain(rid);
+                    });
+        }
+        Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+        batch.addEntry().setResource(sameRid).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        Bundle answered = client.transaction().withBundle(batch).execute();
+        assertThat(answered.getEntryFirstRep().getResponse().getStatus()).startsWith("409");
+        assertThat(counts()).isEqualTo(before);
+
+        // An invalid resident ID is refused as in a transaction; a new patient is stored.
+        String invalid = rid.substring(0, 17) + (rid.charAt(17) == '0' ? "1" : "0");
+        assertThatThrownBy(() -> client.create().resource(patient(invalid, null, null, "1971-06-30", null)).execute())
+                .isInstanceOf(BaseServerResponseException.class)
+                .satisfies(e -> assertThat(((BaseServerResponseException) e).getStatusCode()).isEqualTo(422));
+        assertThat(counts()).isEqualTo(before);
+        String other = residentId(LocalDate.of(1972, 7, 1));
+        assertThat(client.create().resource(patient(other, null, new HumanName().setText("吴"), "1972-07-01", null))
+                .execute().getCreated()).isTrue();
+    }
+
+    @Test
     void aReplayLinksNothingAgain() {
         String rid = residentId(LocalDate.of(1959, 12, 24));
         Bundle b = checkup(patient(rid, mrn(BJ_MRN, "BJ-" + unique(), "hosp-beijing"),
