@@ -100,7 +100,19 @@ class BolaMatrixE2EIT extends E2EBase {
             // version row, so nobody can read it yet; a Binary POSTed on its own is readable by its owners
             // (ObjectStorageIT). The cell still proves it is hidden from everyone else.
             Route.get("Binary read", w -> "Binary/" + w.aliceBinary(), World::aliceBinary, true)
-                    .notOfferedTo("alice", "hosp-beijing"));
+                    .notOfferedTo("alice", "hosp-beijing"),
+            // DICOMweb (imaging): who may read is decided by the caller's own FHIR search for the ImagingStudy.
+            Route.get("dicomweb study", w -> "/dicomweb/studies/" + w.aliceStudy(), w -> w.aliceStudy() + ".1.1",
+                    true),
+            Route.get("dicomweb series", w -> "/dicomweb/studies/" + w.aliceStudy() + "/series/" + w.aliceStudy()
+                    + ".1", w -> w.aliceStudy() + ".1.1", true),
+            Route.get("dicomweb instance", w -> "/dicomweb/studies/" + w.aliceStudy() + "/series/" + w.aliceStudy()
+                    + ".1/instances/" + w.aliceStudy() + ".1.1", w -> w.aliceStudy() + ".1.1", true),
+            Route.get("dicomweb metadata", w -> "/dicomweb/studies/" + w.aliceStudy() + "/metadata",
+                    w -> w.aliceStudy() + ".1.1", true),
+            // A PNG: its signature is the one text a permitted caller can be told apart by.
+            Route.get("dicomweb rendered", w -> "/dicomweb/studies/" + w.aliceStudy() + "/series/"
+                    + w.aliceStudy() + ".1/rendered", w -> "PNG", true));
 
     @Test
     void noCallerSeesWhatIsNotTheirs() throws Exception {
@@ -181,11 +193,13 @@ class BolaMatrixE2EIT extends E2EBase {
                     String unknown = UUID.randomUUID().toString();
                     String foreignId = route.target().apply(world);
                     String unknownPath = path.replace(world.aliceObs(), unknown)
-                            .replace(world.alicePatient(), unknown).replace(world.aliceBinary(), unknown);
+                            .replace(world.alicePatient(), unknown).replace(world.aliceBinary(), unknown)
+                            .replace(world.aliceStudy(), "2.25.1" + Math.abs(unknown.hashCode()));
                     HttpResponse<String> u = send(token, route.method(), unknownPath, null);
                     assertThat(u.statusCode()).as("foreign and unknown ids answered alike").isEqualTo(r.statusCode());
                     String foreignBody = r.body();
-                    for (String own : List.of(world.aliceObs(), world.alicePatient(), world.aliceBinary(), foreignId)) {
+                    for (String own : List.of(world.aliceObs(), world.alicePatient(), world.aliceBinary(),
+                            world.aliceStudy(), foreignId)) {
                         foreignBody = foreignBody.replace(own, "ID");
                     }
                     assertThat(foreignBody).as("foreign and unknown bodies alike")
@@ -217,7 +231,7 @@ class BolaMatrixE2EIT extends E2EBase {
 
     private void assertNoAliceData(String body) {
         assertThat(body).doesNotContain(world.aliceObs(), world.aliceObs2(), world.alicePatient(),
-                world.aliceBinary(), ALICE_RID);
+                world.aliceBinary(), ALICE_RID, world.aliceStudy() + ".1.1", "PNG");
     }
 
     private static String abbreviate(String s) {
