@@ -25,18 +25,19 @@ with open(sys.argv[1], "wb") as f:
     for _ in range(2048):
         f.write(row)
 PY
-STUDY="2.25.$(date +%s)$RANDOM"
-for i in $(seq 1 "$N"); do
-  cat > "$OUT/study/d.dump" <<DUMP
+make_study() { # $1 = directory, $2 = Study Instance UID
+  mkdir -p "$1"
+  for i in $(seq 1 "$N"); do
+    cat > "$OUT/study/d.dump" <<DUMP
 (0008,0016) UI =CTImageStorage
-(0008,0018) UI [$STUDY.1.$i]
+(0008,0018) UI [$2.1.$i]
 (0008,0020) DA [20260115]
 (0008,0060) CS [CT]
 (0010,0010) PN [Bench^Patient]
 (0010,0020) LO [BENCH-MRN-1]
 (0010,0030) DA [19800101]
-(0020,000d) UI [$STUDY]
-(0020,000e) UI [$STUDY.1]
+(0020,000d) UI [$2]
+(0020,000e) UI [$2.1]
 (0020,0011) IS [1]
 (0020,0013) IS [$i]
 (0028,0002) US 1
@@ -49,8 +50,12 @@ for i in $(seq 1 "$N"); do
 (0028,0103) US 0
 (7fe0,0010) OW =px.raw
 DUMP
-  (cd "$OUT/study" && dump2dcm +te d.dump "$(printf 'im%04d.dcm' "$i")")
-done
+    (cd "$OUT/study" && dump2dcm +te d.dump "$1/$(printf 'im%04d.dcm' "$i")")
+  done
+}
+# Study A is timed against the raw baseline; study B (same size, other UIDs) is ingested while the heap is sampled.
+make_study "$OUT/study/a" "2.25.$(date +%s)1$RANDOM"
+make_study "$OUT/study/b" "2.25.$(date +%s)2$RANDOM"
 rm -f "$OUT/study/px.raw" "$OUT/study/d.dump"
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
@@ -81,18 +86,25 @@ curl -fs "http://127.0.0.1:$VPORT/actuator/health" > /dev/null
 
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  commit: $(git rev-parse --short HEAD)  nproc: $(nproc)  load: $(cut -d' ' -f1 /proc/loadavg)  java: $(java -version 2>&1 | head -1)  vault -Xmx$XMX"
 RUN="java -cp $OUT/classes:$CP -Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
-$RUN -Xmx256m org.patientvault.bench.imaging.ImagingBench raw "http://127.0.0.1:$S3PORT" "$OUT/study" > "$OUT/raw.txt"
+$RUN -Xmx256m org.patientvault.bench.imaging.ImagingBench raw "http://127.0.0.1:$S3PORT" "$OUT/study/a" > "$OUT/raw.txt"
+$RUN -Xmx256m org.patientvault.bench.imaging.ImagingBench stow "http://127.0.0.1:$VPORT" "$OUT/study/a" "vault STOW-RS" > "$OUT/stow.txt"
+$RUN -Xmx256m org.patientvault.bench.imaging.ImagingBench stow "http://127.0.0.1:$VPORT" "$OUT/study/a" "vault STOW-RS resend (idempotent)" > "$OUT/resend.txt"
+# Live heap: a full GC (jcmd GC.run) before, then every 3 s while study B is ingested; "Pause Full ... X->YM" gives Y.
+jcmd "$VPID" GC.run > /dev/null
 GC_BEFORE=$(wc -l < "$OUT/gc.log")
-$RUN -Xmx256m org.patientvault.bench.imaging.ImagingBench stow "http://127.0.0.1:$VPORT" "$OUT/study" "vault STOW-RS" > "$OUT/stow.txt"
+$RUN -Xmx256m org.patientvault.bench.imaging.ImagingBench stow "http://127.0.0.1:$VPORT" "$OUT/study/b" "vault STOW-RS (heap sampled)" > "$OUT/stow-b.txt" &
+CPID=$!
+while kill -0 "$CPID" 2>/dev/null; do sleep 3; jcmd "$VPID" GC.run > /dev/null 2>&1 || true; done
+wait "$CPID"
 GC_AFTER=$(wc -l < "$OUT/gc.log")
-$RUN -Xmx256m org.patientvault.bench.imaging.ImagingBench stow "http://127.0.0.1:$VPORT" "$OUT/study" "vault STOW-RS resend (idempotent)" > "$OUT/resend.txt"
-# Heap during the first ingest: G1 lines "... Pause Young ... 300M->120M(512M) ..." between the two marks.
-HEAP=$(sed -n "$((GC_BEFORE + 1)),${GC_AFTER}p" "$OUT/gc.log" | grep -o '[0-9]*M->[0-9]*M' \
-  | awk -F'->' '{b=$1; a=$2; sub("M","",b); sub("M","",a); if (b>mb) mb=b; if (a>ma) ma=a; n++} END {printf "%d GCs, peak used %d MiB, max after GC %d MiB", n, mb, ma}')
+BASE=$(sed -n "1,${GC_BEFORE}p" "$OUT/gc.log" | grep 'Pause Full' | tail -1 | grep -o '[0-9]*M->[0-9]*M' | sed 's/.*->//; s/M//')
+HEAP=$(sed -n "$((GC_BEFORE + 1)),${GC_AFTER}p" "$OUT/gc.log" | grep 'Pause Full' | grep -o '[0-9]*M->[0-9]*M' \
+  | awk -F'->' -v base="$BASE" '{a=$2; sub("M","",a); if (a>ma) ma=a; if (mi=="" || a<mi) mi=a; n++} END {printf "live %d MiB before; %d full GCs while ingesting: live %d-%d MiB", base, n, mi, ma}')
+PEAK=$(sed -n "$((GC_BEFORE + 1)),${GC_AFTER}p" "$OUT/gc.log" | grep -o '[0-9]*M->[0-9]*M' | awk -F'->' '{b=$1; sub("M","",b); if (b>mb) mb=b} END {print mb}')
 IFS='|' read -r _ FILES BYTES RAWS RAWMB < "$OUT/raw.txt"
 IFS='|' read -r _ _ _ VS VMB < "$OUT/stow.txt"
 IFS='|' read -r _ _ _ RS RMB < "$OUT/resend.txt"
 RATIO=$(python3 -c "print(f'{$VMB/$RAWMB:.2f}')")
-echo "| study | raw put MiB/s (s) | vault STOW-RS MiB/s (s) | ratio | idempotent resend MiB/s (s) | vault heap while ingesting (-Xmx$XMX) |"
+echo "| study | raw put MiB/s (s) | vault STOW-RS MiB/s (s) | ratio | idempotent resend MiB/s (s) | vault heap while ingesting another such study (-Xmx$XMX) |"
 echo "|---|---|---|---|---|---|"
-echo "| $FILES × 16 MiB = $((BYTES / 1048576)) MiB | $RAWMB ($RAWS) | $VMB ($VS) | **${RATIO}×** | $RMB ($RS) | $HEAP |"
+echo "| $FILES × 16 MiB = $((BYTES / 1048576)) MiB | $RAWMB ($RAWS) | $VMB ($VS) | **${RATIO}×** | $RMB ($RS) | $HEAP; peak used incl. garbage $PEAK MiB |"

@@ -128,7 +128,8 @@ class DicomWebController {
             problem(response, HttpStatus.BAD_REQUEST, "malformed-multipart", "The body is not well-formed "
                     + "multipart/related (" + e.getMessage() + "); nothing was stored");
             return;
-        } catch (StorageException e) {
+        } catch (StorageException | IOException e) {
+            // The client went away or the store failed mid-request: keep nothing of it.
             ingest.discard();
             throw e;
         }
@@ -159,7 +160,7 @@ class DicomWebController {
             }
             write(response, pd);
             return;
-        } catch (StorageException e) {
+        } catch (StorageException | IOException e) {
             ingest.discard();
             throw e;
         }
