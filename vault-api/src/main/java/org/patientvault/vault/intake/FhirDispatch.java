@@ -33,24 +33,63 @@ import java.util.Map;
  * ({@code VaultPrincipal.current()}), and a {@code ServletRequestDetails} is not a {@code SystemRequestDetails}, so
  * nothing treats it as internal. Spring Security's filters have already run for the outer request.
  *
- * <p>The response is buffered in memory (a transaction-response Bundle, small next to the submitted data).
+ * <p>The response is buffered in memory (a transaction-response Bundle or a search page, small next to the submitted
+ * data). Public because the imaging package ({@code vault.imaging}) submits and reads through the same path.
  */
-final class FhirDispatch {
+public final class FhirDispatch {
 
     /** Status, content type and body of the FHIR servlet's answer. */
-    record Answer(int status, String contentType, byte[] body) {
+    public record Answer(int status, String contentType, byte[] body) {
     }
 
     private final RestfulServer server;
 
-    FhirDispatch(RestfulServer server) {
+    public FhirDispatch(RestfulServer server) {
         this.server = server;
     }
 
     /** POSTs {@code json} to the server base ({@code /fhir}), i.e. a transaction or batch. */
-    Answer postToBase(HttpServletRequest outer, byte[] json, Map<String, Object> attributes) {
+    public Answer postToBase(HttpServletRequest outer, byte[] json, Map<String, Object> attributes) {
         InternalRequest request = new InternalRequest(outer, json);
         attributes.forEach(request::setAttribute);
+        return dispatch(request);
+    }
+
+    /**
+     * GETs {@code /fhir/<path>} with the given query parameters (unencoded values) as the caller, e.g. a search:
+     * authorization, search narrowing and consent decide what comes back, exactly as for the caller's own request.
+     */
+    public Answer get(HttpServletRequest outer, String path, Map<String, String[]> parameters) {
+        InternalRequest request = new InternalRequest(outer, new byte[0]);
+        request.method = "GET";
+        request.pathInfo = "/" + path;
+        request.parameters = Map.copyOf(parameters);
+        StringBuilder q = new StringBuilder();
+        parameters.forEach((k, vs) -> {
+            for (String v : vs) {
+                q.append(q.length() == 0 ? "" : "&").append(java.net.URLEncoder.encode(k, StandardCharsets.UTF_8))
+                        .append('=').append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8));
+            }
+        });
+        request.query = q.length() == 0 ? null : q.toString();
+        return dispatch(request);
+    }
+
+    /**
+     * PUTs a resource ({@code json}) to {@code /fhir/<path>} as the caller, optionally only if the current version
+     * is {@code ifMatch} (an ETag such as {@code W/"3"}).
+     */
+    public Answer put(HttpServletRequest outer, String path, byte[] json, String ifMatch) {
+        InternalRequest request = new InternalRequest(outer, json);
+        request.method = "PUT";
+        request.pathInfo = "/" + path;
+        if (ifMatch != null) {
+            request.headers.put("if-match", ifMatch);
+        }
+        return dispatch(request);
+    }
+
+    private Answer dispatch(InternalRequest request) {
         BufferedResponse response = new BufferedResponse();
         try {
             server.service((jakarta.servlet.ServletRequest) request, (jakarta.servlet.ServletResponse) response);
@@ -60,26 +99,30 @@ final class FhirDispatch {
         return new Answer(response.status, response.contentType, response.body());
     }
 
-    /** The outer request, re-addressed to {@code POST /fhir} with a FHIR JSON body; attributes are its own. */
+    /** The outer request, re-addressed to {@code POST /fhir} (or a GET) with a FHIR JSON body; own attributes. */
     private static final class InternalRequest extends HttpServletRequestWrapper {
         private final byte[] body;
         private final Map<String, String> headers;
         private final Map<String, Object> attributes = new java.util.HashMap<>();
+        private String method = "POST";
+        private String pathInfo;
+        private String query;
+        private Map<String, String[]> parameters = Collections.emptyMap();
 
         InternalRequest(HttpServletRequest outer, byte[] body) {
             super(outer);
             this.body = body;
-            this.headers = Map.of(
+            this.headers = new java.util.HashMap<>(Map.of(
                     "content-type", "application/fhir+json; charset=UTF-8",
                     "accept", "application/fhir+json",
-                    "content-length", Integer.toString(body.length));
+                    "content-length", Integer.toString(body.length)));
         }
 
-        @Override public String getMethod() { return "POST"; }
+        @Override public String getMethod() { return method; }
         @Override public String getServletPath() { return "/fhir"; }
-        @Override public String getPathInfo() { return null; }
-        @Override public String getQueryString() { return null; }
-        @Override public String getRequestURI() { return getContextPath() + "/fhir"; }
+        @Override public String getPathInfo() { return pathInfo; }
+        @Override public String getQueryString() { return query; }
+        @Override public String getRequestURI() { return getContextPath() + "/fhir" + (pathInfo == null ? "" : pathInfo); }
 
         @Override
         public StringBuffer getRequestURL() {
@@ -89,10 +132,15 @@ final class FhirDispatch {
             return new StringBuffer(root).append(getRequestURI());
         }
 
-        @Override public Map<String, String[]> getParameterMap() { return Collections.emptyMap(); }
-        @Override public String getParameter(String name) { return null; }
-        @Override public String[] getParameterValues(String name) { return null; }
-        @Override public Enumeration<String> getParameterNames() { return Collections.emptyEnumeration(); }
+        @Override public Map<String, String[]> getParameterMap() { return parameters; }
+        @Override public String getParameter(String name) {
+            String[] v = parameters.get(name);
+            return v == null || v.length == 0 ? null : v[0];
+        }
+        @Override public String[] getParameterValues(String name) { return parameters.get(name); }
+        @Override public Enumeration<String> getParameterNames() {
+            return Collections.enumeration(parameters.keySet());
+        }
 
         @Override public String getHeader(String name) { return headers.get(name.toLowerCase(Locale.ROOT)); }
 

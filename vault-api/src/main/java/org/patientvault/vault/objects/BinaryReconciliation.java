@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link OrphanReconciler} over {@code binary/} every {@code vault.s3.reconcile-interval} (first pass one
+ * Runs {@link OrphanReconciler} over {@code binary/} (and every {@link ReconciledPrefix} bean's prefix) every {@code vault.s3.reconcile-interval} (first pass one
  * interval after start), deleting blobs no resource version references once they are older than
  * {@code vault.s3.orphan-grace}. One replica at a time: each pass holds a PostgreSQL session advisory lock and
  * replicas that do not get it skip the pass.
@@ -35,8 +35,16 @@ public final class BinaryReconciliation implements AutoCloseable {
     private final DataSource dataSource;
     private final Duration grace;
     private final ScheduledExecutorService scheduler;
+    private final java.util.function.Supplier<java.util.List<ReconciledPrefix>> others;
 
     BinaryReconciliation(ObjectStore objects, DataSource dataSource, Duration interval, Duration grace) {
+        this(objects, dataSource, interval, grace, java.util.List::of);
+    }
+
+    /** With further prefixes to sweep in the same pass (resolved at each pass, so beans may come late). */
+    BinaryReconciliation(ObjectStore objects, DataSource dataSource, Duration interval, Duration grace,
+                         java.util.function.Supplier<java.util.List<ReconciledPrefix>> others) {
+        this.others = others;
         this.objects = objects;
         this.references = new BinaryReferences(dataSource);
         this.dataSource = dataSource;
@@ -64,8 +72,12 @@ public final class BinaryReconciliation implements AutoCloseable {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new OrphanReconciler(objects, VaultBinaryStorageSvc.OBJECT_PREFIX,
-                        new LazySnapshot(references), grace).reconcile());
+                ReconcileReport binaries = new OrphanReconciler(objects, VaultBinaryStorageSvc.OBJECT_PREFIX,
+                        new LazySnapshot(references), grace).reconcile();
+                for (ReconciledPrefix other : others.get()) {
+                    new OrphanReconciler(objects, other.prefix(), other.references(), grace).reconcile();
+                }
+                return Optional.of(binaries);
             } finally {
                 advisory(lock, "SELECT pg_advisory_unlock(?)");
             }

@@ -114,8 +114,10 @@ class ObjectStorageConfig {
 
     @Bean(destroyMethod = "close")
     BinaryReconciliation binaryReconciliation(MinioObjectStore objects, DataSource dataSource,
-                                              ObjectStorageProperties p) {
-        return new BinaryReconciliation(objects, dataSource, p.reconcileInterval(), p.orphanGrace());
+                                              ObjectStorageProperties p,
+                                              org.springframework.beans.factory.ObjectProvider<ReconciledPrefix> others) {
+        return new BinaryReconciliation(objects, dataSource, p.reconcileInterval(), p.orphanGrace(),
+                () -> others.orderedStream().toList());
     }
 
     private static String randomHex(int bytes) {

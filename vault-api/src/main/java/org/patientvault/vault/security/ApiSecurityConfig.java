@@ -37,6 +37,8 @@ class ApiSecurityConfig {
                         .requestMatchers(HttpMethod.OPTIONS, "/fhir/metadata").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/error").permitAll()
+                        // DICOMweb (imaging): every caller authenticated; who sees what is decided per study.
+                        .requestMatchers("/dicomweb/**").authenticated()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(o -> o
                         .jwt(j -> j.jwtAuthenticationConverter(converter))

@@ -98,7 +98,19 @@ class BolaMatrixE2EIT extends E2EBase {
                     World::aliceObs, false, Set.of("alice")),
             // alice's Binary, created inside hosp-beijing's submitted transaction (securityContext = her Patient
             // entry by urn:uuid): readable by alice and hosp-beijing, hidden from everyone else.
-            Route.get("Binary read", w -> "Binary/" + w.aliceBinary(), World::aliceBinary, true));
+            Route.get("Binary read", w -> "Binary/" + w.aliceBinary(), World::aliceBinary, true),
+            // DICOMweb (imaging): who may read is decided by the caller's own FHIR search for the ImagingStudy.
+            Route.get("dicomweb study", w -> "/dicomweb/studies/" + w.aliceStudy(), w -> w.aliceStudy() + ".1.1",
+                    true),
+            Route.get("dicomweb series", w -> "/dicomweb/studies/" + w.aliceStudy() + "/series/" + w.aliceStudy()
+                    + ".1", w -> w.aliceStudy() + ".1.1", true),
+            Route.get("dicomweb instance", w -> "/dicomweb/studies/" + w.aliceStudy() + "/series/" + w.aliceStudy()
+                    + ".1/instances/" + w.aliceStudy() + ".1.1", w -> w.aliceStudy() + ".1.1", true),
+            Route.get("dicomweb metadata", w -> "/dicomweb/studies/" + w.aliceStudy() + "/metadata",
+                    w -> w.aliceStudy() + ".1.1", true),
+            // A PNG: its signature is the one text a permitted caller can be told apart by.
+            Route.get("dicomweb rendered", w -> "/dicomweb/studies/" + w.aliceStudy() + "/series/"
+                    + w.aliceStudy() + ".1/rendered", w -> "PNG", true));
 
     @Test
     void noCallerSeesWhatIsNotTheirs() throws Exception {
@@ -179,11 +191,13 @@ class BolaMatrixE2EIT extends E2EBase {
                     String unknown = UUID.randomUUID().toString();
                     String foreignId = route.target().apply(world);
                     String unknownPath = path.replace(world.aliceObs(), unknown)
-                            .replace(world.alicePatient(), unknown).replace(world.aliceBinary(), unknown);
+                            .replace(world.alicePatient(), unknown).replace(world.aliceBinary(), unknown)
+                            .replace(world.aliceStudy(), "2.25.1" + Math.abs(unknown.hashCode()));
                     HttpResponse<String> u = send(token, route.method(), unknownPath, null);
                     assertThat(u.statusCode()).as("foreign and unknown ids answered alike").isEqualTo(r.statusCode());
                     String foreignBody = r.body();
-                    for (String own : List.of(world.aliceObs(), world.alicePatient(), world.aliceBinary(), foreignId)) {
+                    for (String own : List.of(world.aliceObs(), world.alicePatient(), world.aliceBinary(),
+                            world.aliceStudy(), foreignId)) {
                         foreignBody = foreignBody.replace(own, "ID");
                     }
                     assertThat(foreignBody).as("foreign and unknown bodies alike")
@@ -215,7 +229,7 @@ class BolaMatrixE2EIT extends E2EBase {
 
     private void assertNoAliceData(String body) {
         assertThat(body).doesNotContain(world.aliceObs(), world.aliceObs2(), world.alicePatient(),
-                world.aliceBinary(), ALICE_RID);
+                world.aliceBinary(), ALICE_RID, world.aliceStudy() + ".1.1", "PNG");
     }
 
     private static String abbreviate(String s) {

@@ -38,7 +38,7 @@ abstract class E2EBase {
 
     /** alice's records as submitted by hosp-beijing, and bob's by hosp-shanghai. */
     record World(String alicePatient, String aliceObs, String aliceObs2, String aliceBinary, String bobPatient,
-                 String bobObs) {
+                 String bobObs, String aliceStudy) {
     }
 
     static World world;
@@ -67,7 +67,9 @@ abstract class E2EBase {
                     .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Binary");
             Bundle a = submit("hosp-beijing", alice);
             Bundle b = submit("hosp-shanghai", TestBundles.checkup(BOB_RID, 4.9));
-            world = new World(id(a, 0), id(a, 1), id(a, 2), id(a, 3), id(b, 0), id(b, 1));
+            String study = "2.25." + Math.abs(new java.util.Random().nextLong());
+            storeStudy("hosp-beijing", study, ALICE_RID);
+            world = new World(id(a, 0), id(a, 1), id(a, 2), id(a, 3), id(b, 0), id(b, 1), study);
         }
     }
 
@@ -87,6 +89,58 @@ abstract class E2EBase {
         return ctx.newJsonParser().parseResource(Bundle.class, r.body());
     }
 
+    /**
+     * Stores a one-instance CT study (8×8 pixels, written with fhir-mapping's DicomWriter) whose header names the
+     * patient by resident ID (Other Patient IDs Sequence), by STOW-RS as {@code caller}.
+     */
+    void storeStudy(String caller, String study, String residentId) throws Exception {
+        org.patientvault.mapping.DicomDataset ds = new org.patientvault.mapping.DicomDataset();
+        ds.putString(org.patientvault.mapping.DicomTags.SOPClassUID, org.patientvault.mapping.DicomVr.UI,
+                "1.2.840.10008.5.1.4.1.1.2");
+        ds.putString(org.patientvault.mapping.DicomTags.SOPInstanceUID, org.patientvault.mapping.DicomVr.UI,
+                study + ".1.1");
+        ds.putString(org.patientvault.mapping.DicomTags.Modality, org.patientvault.mapping.DicomVr.CS, "CT");
+        ds.putString(org.patientvault.mapping.DicomTags.PatientName, org.patientvault.mapping.DicomVr.PN, "Li^Alice");
+        ds.putString(org.patientvault.mapping.DicomTags.PatientID, org.patientvault.mapping.DicomVr.LO, "E2E-" + study);
+        org.patientvault.mapping.DicomDataset other = new org.patientvault.mapping.DicomDataset();
+        other.putString(org.patientvault.mapping.DicomTags.PatientID, org.patientvault.mapping.DicomVr.LO, residentId);
+        other.putString(org.patientvault.mapping.DicomTags.IssuerOfPatientID, org.patientvault.mapping.DicomVr.LO,
+                "CN-RESIDENT-ID");
+        ds.putSequence(0x00101002, java.util.List.of(other));
+        ds.putString(org.patientvault.mapping.DicomTags.StudyInstanceUID, org.patientvault.mapping.DicomVr.UI, study);
+        ds.putString(org.patientvault.mapping.DicomTags.SeriesInstanceUID, org.patientvault.mapping.DicomVr.UI,
+                study + ".1");
+        ds.putString(org.patientvault.mapping.DicomTags.InstanceNumber, org.patientvault.mapping.DicomVr.IS, "1");
+        ds.putInt(org.patientvault.mapping.DicomTags.SamplesPerPixel, org.patientvault.mapping.DicomVr.US, 1);
+        ds.putString(org.patientvault.mapping.DicomTags.PhotometricInterpretation,
+                org.patientvault.mapping.DicomVr.CS, "MONOCHROME2");
+        ds.putInt(org.patientvault.mapping.DicomTags.Rows, org.patientvault.mapping.DicomVr.US, 8);
+        ds.putInt(org.patientvault.mapping.DicomTags.Columns, org.patientvault.mapping.DicomVr.US, 8);
+        ds.putInt(org.patientvault.mapping.DicomTags.BitsAllocated, org.patientvault.mapping.DicomVr.US, 8);
+        ds.putInt(org.patientvault.mapping.DicomTags.BitsStored, org.patientvault.mapping.DicomVr.US, 8);
+        ds.putInt(org.patientvault.mapping.DicomTags.HighBit, org.patientvault.mapping.DicomVr.US, 7);
+        ds.putInt(org.patientvault.mapping.DicomTags.PixelRepresentation, org.patientvault.mapping.DicomVr.US, 0);
+        byte[] pixels = new byte[64];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (i * 4);
+        }
+        ds.put(org.patientvault.mapping.DicomElement.of(org.patientvault.mapping.DicomTags.PixelData,
+                org.patientvault.mapping.DicomVr.OB, pixels));
+        byte[] dicom = new org.patientvault.mapping.DicomWriter().toBytes(org.patientvault.mapping.DicomFile.of(ds,
+                org.patientvault.mapping.DicomTransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write("--e2e\r\nContent-Type: application/dicom\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        body.write(dicom);
+        body.write("\r\n--e2e--\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                        + "/dicomweb/studies"))
+                .header("Authorization", "Bearer " + KeycloakTokens.token(caller))
+                .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=e2e")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
     static String id(Bundle response, int entry) {
         return new IdType(response.getEntry().get(entry).getResponse().getLocation()).getIdPart();
     }
@@ -96,7 +150,9 @@ abstract class E2EBase {
     }
 
     HttpResponse<String> send(String token, String method, String path, String body) throws Exception {
-        String url = (path.startsWith("http") ? path : "http://localhost:" + port + "/fhir/" + path)
+        // Paths starting with "/" are outside /fhir (e.g. /dicomweb/...).
+        String url = (path.startsWith("http") ? path : path.startsWith("/") ? "http://localhost:" + port + path
+                : "http://localhost:" + port + "/fhir/" + path)
                 .replace("|", "%7C");
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Accept", JSON);
         if (token != null) {

@@ -1,0 +1,140 @@
+package org.patientvault.vault.imaging;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.patientvault.mapping.DicomDataset;
+import org.patientvault.mapping.DicomFile;
+import org.patientvault.mapping.DicomJson;
+import org.patientvault.mapping.DicomPreview;
+import org.patientvault.mapping.DicomPreviewResult;
+import org.patientvault.mapping.DicomReadOptions;
+import org.patientvault.mapping.DicomReader;
+import org.patientvault.mapping.DicomTags;
+import org.patientvault.mapping.DicomVr;
+import org.patientvault.storage.EncryptedObjectStore;
+import org.patientvault.vault.intake.FhirDispatch;
+
+/**
+ * WADO-RS: what a caller may retrieve is what the caller finds as an ImagingStudy through {@code /fhir}
+ * ({@link CallerStudies#find}): the same authorization rules, compartment narrowing and consent decisions as every
+ * FHIR read. Only then are the instances named by that study read from the store, under the study's subject as
+ * key owner, so a UID the caller did not get through FHIR never reaches the store.
+ *
+ * <p>Cost: one FHIR search per request; retrieval streams each instance (decrypting as it goes); metadata reads
+ * each instance's header (one ranged read of the first segments, the rest is not fetched); a preview loads one whole
+ * instance (bounded by {@code vault.imaging.max-preview-size}).
+ */
+final class WadoService {
+
+    /** One instance the caller may retrieve, with its object key. */
+    record Instance(String studyUid, String seriesUid, String sopUid, String sopClass, Integer number, String key) {
+    }
+
+    private final EncryptedObjectStore store;
+    private final CallerStudies studies;
+    private final DicomWebUrls urls;
+    private final long maxPreview;
+    private final DicomReader headerReader = new DicomReader(DicomReadOptions.metadataOnly()
+            .withPixelData(DicomReadOptions.PixelDataMode.STOP));
+    private final DicomReader fullReader = new DicomReader(DicomReadOptions.defaults());
+    private final DicomPreview preview = new DicomPreview();
+
+    WadoService(EncryptedObjectStore store, CallerStudies studies, DicomWebUrls urls, ImagingProperties props) {
+        this.store = store;
+        this.studies = studies;
+        this.urls = urls;
+        this.maxPreview = props.maxPreviewSize().toBytes();
+    }
+
+    /**
+     * The instances of the study (optionally one series, optionally one instance) the caller may see; empty when
+     * the study is unknown, foreign or not consented, or the series or instance is not in it.
+     */
+    Optional<List<Instance>> instances(HttpServletRequest request, FhirDispatch dispatch, String studyUid,
+                                       String seriesUid, String sopUid) {
+        if (!StowService.isUid(studyUid) || (seriesUid != null && !StowService.isUid(seriesUid))
+                || (sopUid != null && !StowService.isUid(sopUid))) {
+            return Optional.empty();
+        }
+        Optional<CallerStudies.Found> found = studies.find(request, dispatch, studyUid);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        String owner = found.get().owner();
+        List<Instance> out = new ArrayList<>();
+        for (ImagingStudy.ImagingStudySeriesComponent s : found.get().study().getSeries()) {
+            if (seriesUid != null && !seriesUid.equals(s.getUid())) {
+                continue;
+            }
+            for (ImagingStudy.ImagingStudySeriesInstanceComponent i : s.getInstance()) {
+                if (sopUid != null && !sopUid.equals(i.getUid())) {
+                    continue;
+                }
+                String cls = i.hasSopClass() && i.getSopClass().getCode() != null
+                        ? i.getSopClass().getCode().replaceFirst("^urn:oid:", "") : null;
+                out.add(new Instance(studyUid, s.getUid(), i.getUid(), cls, i.hasNumber() ? i.getNumber() : null,
+                        StowService.OBJECT_PREFIX + owner + "/" + i.getUid()));
+            }
+        }
+        return out.isEmpty() ? Optional.empty() : Optional.of(out);
+    }
+
+    InputStream open(Instance instance) {
+        return store.get(instance.key());
+    }
+
+    /** DICOM JSON of the instances' headers; Pixel Data (and other bulk values) as BulkDataURIs. */
+    String metadata(HttpServletRequest request, List<Instance> instances) throws IOException {
+        List<DicomDataset> headers = new ArrayList<>();
+        List<String> base = new ArrayList<>();
+        for (Instance i : instances) {
+            try (InputStream in = store.get(i.key())) {
+                headers.add(headerReader.read(in).dataset());
+            }
+            base.add(urls.instance(request, i.studyUid(), i.seriesUid(), i.sopUid()));
+        }
+        return DicomJson.toJsonArray(headers, ds -> {
+            String instanceUrl = base.get(indexOf(headers, ds));
+            return (Function<Integer, String>) tag -> instanceUrl + "/bulkdata/" + String.format("%08X", tag);
+        });
+    }
+
+    /** The middle frame of the middle instance of one series, or the reason there is none. */
+    DicomPreviewResult render(List<Instance> series) throws IOException {
+        List<DicomDataset> stubs = new ArrayList<>();
+        for (Instance i : series) {
+            DicomDataset d = new DicomDataset();
+            d.putString(DicomTags.SOPInstanceUID, DicomVr.UI, i.sopUid());
+            if (i.number() != null) {
+                d.putString(DicomTags.InstanceNumber, DicomVr.IS, Integer.toString(i.number()));
+            }
+            stubs.add(d);
+        }
+        Instance middle = series.get(DicomPreview.middleIndex(stubs));
+        long size = store.describe(middle.key()).size();
+        if (size > maxPreview) {
+            return DicomPreviewResult.noPreview("the middle instance has " + size + " bytes, more than the "
+                    + maxPreview + " a preview may load (vault.imaging.max-preview-size)");
+        }
+        DicomFile file;
+        try (InputStream in = store.get(middle.key())) {
+            file = fullReader.read(in);
+        }
+        return preview.render(file);
+    }
+
+    private static int indexOf(List<DicomDataset> list, DicomDataset ds) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == ds) {
+                return i;
+            }
+        }
+        return 0;
+    }
+}
