@@ -27,7 +27,7 @@ java -Xmx1g -jar "$OUT/s3proxy-jar-with-dependencies.jar" --properties "$OUT/s3p
 S3PID=$!
 trap 'kill $S3PID 2>/dev/null || true; rm -rf "$OUT/data"' EXIT
 for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.2; done
-echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  commit: $(git rev-parse --short HEAD)  nproc: $(nproc)  mem: $(free -g | awk '/Mem:/{print $2}') GiB  java: $(java -version 2>&1 | head -1)"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  commit: $(git rev-parse --short HEAD)  nproc: $(nproc)  mem: $(free -g | awk '/Mem:/{print $2}') GiB  java: $(java -version 2>&1 | head -1)  load: $(cut -d" " -f1-3 /proc/loadavg)"
 RUN="java -cp $OUT/classes:$CP -Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
 $RUN -Xmx1g org.patientvault.bench.storage.StorageBench throughput "http://127.0.0.1:$PORT"
 $RUN -Xmx512m org.patientvault.bench.storage.StorageBench heap "http://127.0.0.1:$PORT"

@@ -61,6 +61,10 @@ public final class EmbeddedS3Server implements AutoCloseable {
     } catch (IOException e) {
       throw new StorageConfigException("Cannot create embedded S3 directory " + directory + ": " + e.getMessage());
     }
+    int purged = purgeDeadUploads(directory);
+    if (purged > 0) {
+      LOG.info("Embedded S3: removed {} leftovers of multipart uploads from a previous run", purged);
+    }
     Properties props = new Properties();
     props.setProperty("jclouds.filesystem.basedir", directory.toAbsolutePath().toString());
     props.setProperty("jclouds.identity", accessKey);
@@ -91,6 +95,47 @@ public final class EmbeddedS3Server implements AutoCloseable {
     proxy = candidate;
     LOG.info("Embedded S3 server listening on {}", endpoint());
     return this;
+  }
+
+  /**
+   * Deletes what S3Proxy's filesystem store keeps of multipart uploads ({@code .mpus-*} part directories and
+   * {@code .s3proxy-mpu-stub-*} files, including half-written temporaries) in every bucket directory. Safe only
+   * while the server is not running: the embedded server serves this process alone (fresh credentials per start),
+   * so no upload survives a stop or a crash. Why: a SIGKILL can stop S3Proxy itself half-way through writing an
+   * upload's stub, which then no S3 call lists or aborts, so the reconciler could never remove it.
+   *
+   * @return entries removed (files and directories)
+   */
+  static int purgeDeadUploads(Path directory) {
+    int[] removed = {0};
+    try (java.util.stream.Stream<Path> buckets = Files.list(directory)) {
+      for (Path bucket : buckets.filter(Files::isDirectory).toList()) {
+        try (java.util.stream.Stream<Path> entries = Files.list(bucket)) {
+          for (Path entry : entries.toList()) {
+            String name = entry.getFileName().toString();
+            if (name.startsWith(".mpus-") || name.startsWith(".s3proxy-mpu-stub-")) {
+              deleteRecursively(entry, removed);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("Embedded S3: could not clear multipart leftovers under {}: {}", directory, e.getMessage());
+    }
+    return removed[0];
+  }
+
+  private static void deleteRecursively(Path path, int[] removed) throws IOException {
+    if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (java.util.stream.Stream<Path> children = Files.list(path)) {
+        for (Path child : children.toList()) {
+          deleteRecursively(child, removed);
+        }
+      }
+    }
+    if (Files.deleteIfExists(path)) {
+      removed[0]++;
+    }
   }
 
   /** {@code http://127.0.0.1:<port>}; only valid once started. */

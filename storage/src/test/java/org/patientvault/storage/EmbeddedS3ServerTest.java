@@ -43,4 +43,24 @@ class EmbeddedS3ServerTest {
       wrongSecret.close();
     }
   }
+
+  @Test
+  void aStartClearsMultipartLeftoversOfAPreviousRunAndKeepsObjects() throws Exception {
+    // What a SIGKILL of the process left in S3Proxy's filesystem store (names as S3Proxy 4.1.0 writes them).
+    Path bucket = Files.createDirectories(dir.resolve("vault"));
+    Path parts = Files.createDirectories(bucket.resolve(".mpus-42962088-binary"));
+    Files.write(parts.resolve("blobid-stub"), new byte[0]);
+    Files.write(parts.resolve("blobid-1"), new byte[100]);
+    Files.write(bucket.resolve(".s3proxy-mpu-stub-42962088-c8bbaa56"), new byte[0]);
+    Path object = Files.createDirectories(bucket.resolve("binary")).resolve("kept");
+    Files.write(object, new byte[] {1, 2, 3});
+
+    try (EmbeddedS3Server s3 = new EmbeddedS3Server(dir, "vault", "vault-secret-123", 0).start()) {
+      assertThat(s3.endpoint().getHost()).isEqualTo("127.0.0.1");
+    }
+
+    assertThat(parts).doesNotExist();
+    assertThat(bucket.resolve(".s3proxy-mpu-stub-42962088-c8bbaa56")).doesNotExist();
+    assertThat(object).exists().hasBinaryContent(new byte[] {1, 2, 3});
+  }
 }
