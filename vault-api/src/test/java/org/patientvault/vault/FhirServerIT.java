@@ -73,21 +73,29 @@ class FhirServerIT extends FhirIT {
     }
 
     @Test
-    void anUpdateInsideATransactionIsStored() {
+    void anUpdateInsideATransactionWithAnAbsoluteFullUrlIsStored() {
         Bundle first = client.transaction().withBundle(TestBundles.checkup("110101198503120025", 5.0)).execute();
         IdType obs = new IdType(first.getEntry().get(1).getResponse().getLocation()).toUnqualifiedVersionless();
         Observation changed = client.read().resource(Observation.class).withId(obs).execute();
         changed.setValue(new org.hl7.fhir.r4.model.Quantity().setValue(8.8).setUnit("mmol/L")
                 .setSystem("http://unitsofmeasure.org").setCode("mmol/L"));
         Bundle update = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        update.addEntry().setFullUrl(obs.getValue()).setResource(changed).getRequest()
+        update.addEntry().setFullUrl(baseUrl() + "/" + obs.getValue()).setResource(changed).getRequest()
                 .setMethod(Bundle.HTTPVerb.PUT).setUrl(obs.getValue());
-        Bundle answered = client.transaction().withBundle(update).execute();
+        Bundle answered;
+        try {
+            answered = client.transaction().withBundle(update).execute();
+        } catch (ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException e) {
+            throw new AssertionError(e.getResponseBody(), e);
+        }
         assertThat(answered.getEntryFirstRep().getResponse().getStatus()).startsWith("200");
 
         Observation stored = client.read().resource(Observation.class).withId(obs).execute();
         assertThat(stored.getIdElement().getVersionIdPart()).isEqualTo("2");
-        assertThat(stored.getValueQuantity().getValue().doubleValue()).isEqualTo(8.8);
+        // Stored in the canonical unit, with the value as sent kept beside it.
+        org.hl7.fhir.r4.model.Quantity sent = (org.hl7.fhir.r4.model.Quantity) stored.getValueQuantity()
+                .getExtensionByUrl(org.patientvault.mapping.ObservationNormalizer.ORIGINAL_QUANTITY).getValue();
+        assertThat(sent.getValue().doubleValue()).isEqualTo(8.8);
         assertThat(client.history().onInstance(obs).returnBundle(Bundle.class).execute().getEntry()).hasSize(2);
     }
 

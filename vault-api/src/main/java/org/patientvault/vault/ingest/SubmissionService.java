@@ -149,6 +149,20 @@ public class SubmissionService {
      * Gives every entry a fullUrl (so references and Provenance targets resolve inside the transaction) and returns
      * a reference to each entry that creates or updates a resource.
      */
+    /**
+     * The Provenance's reference to one entry: its {@code urn:uuid} fullUrl, which HAPI resolves to the id it assigns;
+     * for an update of a known id with an absolute fullUrl (e.g. {@code https://host/fhir/Observation/1}), which
+     * HAPI would treat as an external reference, the entry's own {@code Type/id}.
+     */
+    private static String targetOf(Bundle.BundleEntryComponent e) {
+        String url = e.getRequest().getUrl();
+        if (!e.getFullUrl().startsWith("urn:") && e.getRequest().getMethod() != Bundle.HTTPVerb.POST
+                && url != null && !url.contains("?") && url.indexOf('/') > 0) {
+            return url.startsWith("/") ? url.substring(1) : url;
+        }
+        return e.getFullUrl();
+    }
+
     private static List<Reference> assignFullUrls(Bundle bundle, boolean residentIdRule) {
         List<Reference> targets = new ArrayList<>();
         for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
@@ -164,7 +178,7 @@ public class SubmissionService {
                 linkByResidentId(e, p);
             }
             if (verb == Bundle.HTTPVerb.POST || verb == Bundle.HTTPVerb.PUT || verb == Bundle.HTTPVerb.PATCH) {
-                targets.add(new Reference(e.getFullUrl()));
+                targets.add(new Reference(targetOf(e)));
             }
         }
         return targets;
