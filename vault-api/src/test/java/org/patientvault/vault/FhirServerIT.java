@@ -73,14 +73,24 @@ class FhirServerIT extends FhirIT {
     }
 
     @Test
+    void anUpdateInsideATransactionWithAUrnFullUrlIsStored() {
+        updateInsideATransaction(false);
+    }
+
+    @Test
     void anUpdateInsideATransactionWithAnAbsoluteFullUrlIsStored() {
+        updateInsideATransaction(true);
+    }
+
+    private void updateInsideATransaction(boolean absoluteFullUrl) {
         Bundle first = client.transaction().withBundle(TestBundles.checkup("110101198503120025", 5.0)).execute();
         IdType obs = new IdType(first.getEntry().get(1).getResponse().getLocation()).toUnqualifiedVersionless();
         Observation changed = client.read().resource(Observation.class).withId(obs).execute();
         changed.setValue(new org.hl7.fhir.r4.model.Quantity().setValue(8.8).setUnit("mmol/L")
                 .setSystem("http://unitsofmeasure.org").setCode("mmol/L"));
         Bundle update = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        update.addEntry().setFullUrl(baseUrl() + "/" + obs.getValue()).setResource(changed).getRequest()
+        update.addEntry().setFullUrl(absoluteFullUrl ? baseUrl() + "/" + obs.getValue()
+                        : "urn:uuid:" + UUID.randomUUID()).setResource(changed).getRequest()
                 .setMethod(Bundle.HTTPVerb.PUT).setUrl(obs.getValue());
         Bundle answered;
         try {
