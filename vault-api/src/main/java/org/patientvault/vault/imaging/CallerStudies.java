@@ -68,7 +68,8 @@ final class CallerStudies {
      * stored in this HAPI version, because the submission's Provenance targets the entry with an auto-versioned
      * reference (see docs/imaging.md, known limits).
      */
-    FhirDispatch.Answer write(HttpServletRequest request, FhirDispatch dispatch, ImagingStudy study, Found existing) {
+    FhirDispatch.Answer write(HttpServletRequest request, FhirDispatch dispatch, ImagingStudy study, Found existing,
+                              Map<String, Map<String, String>> acquisitionBySeries) {
         ImagingStudy copy = study.copy();
         copy.setMeta(null);
         // The vault's own stamps (e.g. the quality score) are the server's, not the sender's: scoring adds them anew,
@@ -87,6 +88,8 @@ final class CallerStudies {
         e.setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).setResource(copy);
         e.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("ImagingStudy");
         byte[] json = ctx.newJsonParser().encodeResourceToString(bundle).getBytes(StandardCharsets.UTF_8);
-        return dispatch.postToBase(request, json, Map.of());
+        // Scored like any submission, plus the acquisition attributes of the headers (compl.dicom-acquisition).
+        return dispatch.postToBase(request, json,
+                Map.of(org.patientvault.vault.quality.DicomQualityInputs.ATTRIBUTE, acquisitionBySeries));
     }
 }

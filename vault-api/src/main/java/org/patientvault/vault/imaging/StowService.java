@@ -310,7 +310,8 @@ final class StowService {
                     if (!changed) {
                         return Optional.empty();
                     }
-                    FhirDispatch.Answer answer = studies.write(request, dispatch, study, found.orElse(null));
+                    FhirDispatch.Answer answer = studies.write(request, dispatch, study, found.orElse(null),
+                            acquisition(instances));
                     if (answer.status() / 100 == 2) {
                         return Optional.empty();
                     }
@@ -324,6 +325,18 @@ final class StowService {
             } catch (DicomMappingException e) {
                 return Optional.of("the instances cannot be mapped to an ImagingStudy: " + e.getMessage());
             }
+        }
+
+        /** The acquisition attributes per series, from the headers (the first instance of a series wins). */
+        private Map<String, Map<String, String>> acquisition(List<Accepted> instances) {
+            Map<String, Map<String, String>> bySeries = new LinkedHashMap<>();
+            for (Accepted a : instances) {
+                if (a.seriesUid() != null) {
+                    org.patientvault.vault.quality.DicomQualityInputs.collect(a.header(),
+                            bySeries.computeIfAbsent(a.seriesUid(), k -> new LinkedHashMap<>()));
+                }
+            }
+            return bySeries;
         }
 
         private ImagingStudy newStudy(String owner) {

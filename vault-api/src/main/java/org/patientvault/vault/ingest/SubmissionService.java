@@ -30,6 +30,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.UnsignedIntType;
 import org.patientvault.vault.intake.PatientLinking;
+import org.patientvault.vault.quality.DicomQualityInputs;
 import org.patientvault.vault.quality.SubmissionQuality;
 import org.springframework.stereotype.Service;
 
@@ -96,7 +97,7 @@ public class SubmissionService {
         // Provenance is added; the content hash above is of the bundle as sent, without the score stamps. Scoring
         // never fails a submission: on error it is simply absent.
         Optional<SubmissionQuality.Scored> scored = quality.score(bundle, now,
-                org.patientvault.vault.fhir.ValidationFindings.of(request));
+                org.patientvault.vault.fhir.ValidationFindings.of(request), DicomQualityInputs.of(request));
         // Patient linking decides before anything is written (a refusal is a 4xx and writes nothing) and rewrites the
         // hospital's Patient entries; submissions not made by an organization keep the plain resident-ID rule.
         String org = orgCode(submitter);

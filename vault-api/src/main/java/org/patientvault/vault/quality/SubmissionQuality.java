@@ -102,16 +102,25 @@ public class SubmissionQuality {
      * locations {@code Bundle.entry[n]...} attribute them to entries) for {@code conf.base-validation}.
      */
     public Optional<Scored> score(Bundle bundle, Instant now, List<QualityValidationMessage> validation) {
+        return score(bundle, now, validation, Map.of());
+    }
+
+    /**
+     * As above, with the DICOM acquisition attributes of the submission's series ({@link DicomQualityInputs}) for
+     * {@code compl.dicom-acquisition}.
+     */
+    public Optional<Scored> score(Bundle bundle, Instant now, List<QualityValidationMessage> validation,
+                                  Map<String, Map<String, String>> dicomBySeries) {
         if (!enabled || bundle == null) {
             return Optional.empty();
         }
         try {
             Predicate<String> resolver = memoised(this::existsInVault);
-            QualityReport report = scorer.score(bundle, context(bundle, now, resolver, Set.of(), validation));
+            QualityReport report = scorer.score(bundle, context(bundle, now, resolver, Set.of(), validation, dicomBySeries));
             Set<String> seen = tables.seen(fingerprints(report));
             if (!seen.isEmpty()) {
                 // Rare: a record was sent before. The second pass marks those copies as cross-submission duplicates.
-                report = scorer.score(bundle, context(bundle, now, resolver, seen, validation));
+                report = scorer.score(bundle, context(bundle, now, resolver, seen, validation, dicomBySeries));
             }
             for (QualityResourceResult r : report.resources()) {
                 if (bundle.getEntry().get(r.index()).getResource()
@@ -183,9 +192,15 @@ public class SubmissionQuality {
     }
 
     private static QualityContext context(Bundle bundle, Instant now, Predicate<String> resolver, Set<String> seen,
-                                          List<QualityValidationMessage> validation) {
+                                          List<QualityValidationMessage> validation,
+                                          Map<String, Map<String, String>> dicomBySeries) {
         QualityContext.Builder b = QualityContext.builder(now).referenceResolver(resolver).seenFingerprints(seen)
                 .validationMessages(validation);
+        dicomBySeries.forEach((series, attributes) -> {
+            if (series != null && !series.isBlank()) {
+                b.dicomAttributes(series, attributes);
+            }
+        });
         List<Patient> patients = new ArrayList<>();
         bundle.getEntry().forEach(e -> {
             if (e.getResource() instanceof Patient p) {

@@ -44,7 +44,23 @@ final class ImagingFixtures {
 
     /** A CT instance: 16-bit signed, window 40/400, explicit VR LE, body part per series. */
     Path ct(String study, int series, int instance, Who who) throws IOException {
-        String name = "ct-" + study + "-" + series + "-" + instance;
+        return ct(study, series, instance, who, "");
+    }
+
+    /** A CT instance as above with the CT acquisition attributes the quality check asks for. */
+    Path ctWithAcquisition(String study, int series, int instance, Who who) throws IOException {
+        return ct(study, series, instance, who, """
+                (0008,0070) LO [Vendor]
+                (0008,1090) LO [Scanner 64]
+                (0018,0050) DS [1.25]
+                (0018,0060) DS [120]
+                (0018,1210) SH [STANDARD]
+                (0028,0030) DS [0.7\\0.7]
+                """);
+    }
+
+    private Path ct(String study, int series, int instance, Who who, String acquisition) throws IOException {
+        String name = "ct-" + study + "-" + series + "-" + instance + (acquisition.isEmpty() ? "" : "-acq");
         ByteBuffer px = ByteBuffer.allocate(CT_ROWS * CT_COLS * 2).order(ByteOrder.LITTLE_ENDIAN);
         for (int y = 0; y < CT_ROWS; y++) {
             for (int x = 0; x < CT_COLS; x++) {
@@ -64,6 +80,7 @@ final class ImagingFixtures {
                 (0008,1030) LO [胸部CT平扫]
                 (0008,103e) LO [Series %2$d]
                 %5$s
+                %9$s
                 (0018,0015) CS [%4$s]
                 (0020,000d) UI [%1$s]
                 (0020,000e) UI [%1$s.%2$d]
@@ -83,7 +100,7 @@ final class ImagingFixtures {
                 (0028,1053) DS [1]
                 (7fe0,0010) OW =%8$s.raw
                 """.formatted(study, series, instance, series == 1 ? "CHEST" : "ABDOMEN", patient(who), CT_ROWS,
-                CT_COLS, name);
+                CT_COLS, name, acquisition);
         return dump2dcm(name, dump, Charset.forName("GB18030"), "+te");
     }
 

@@ -512,6 +512,28 @@ class ImagingIT extends FhirIT {
     }
 
     @Test
+    void theHeadersAcquisitionAttributesFeedTheStudysQualityScore() throws Exception {
+        ImagingFixtures.Who who = ImagingFixtures.Who.mrn("QA-" + root, "QUALITY^QIN");
+        String bare = uid("31");
+        String complete = uid("32");
+        assertThat(stow(hospitalToken, "/dicomweb/studies", List.of(fx.ct(bare, 1, 1, who))).statusCode())
+                .isEqualTo(200);
+        assertThat(stow(hospitalToken, "/dicomweb/studies", List.of(fx.ctWithAcquisition(complete, 1, 1, who)))
+                .statusCode()).isEqualTo(200);
+        double bareScore = qualityScore(study(bare));
+        double completeScore = qualityScore(study(complete));
+        // The same study but for slice thickness, kVp, kernel, pixel spacing, manufacturer and model.
+        assertThat(completeScore).as("score with acquisition attributes").isGreaterThan(bareScore);
+    }
+
+    private static double qualityScore(ImagingStudy s) {
+        org.hl7.fhir.r4.model.Extension x = s.getExtensionByUrl(
+                org.patientvault.mapping.IdentitySystems.EXTENSION_BASE + "quality-score");
+        assertThat(x).as("quality-score on the ImagingStudy").isNotNull();
+        return ((org.hl7.fhir.r4.model.DecimalType) x.getValue()).getValueAsNumber().doubleValue();
+    }
+
+    @Test
     void aResidentIdLinksToThePatientWhoAloneWithTheHospitalMayRead() throws Exception {
         String aliceToken = token("alice", "alice-demo");
         String study = uid("12");
