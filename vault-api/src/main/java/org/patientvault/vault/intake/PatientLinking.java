@@ -198,9 +198,7 @@ public class PatientLinking {
                     organizationReference);
             LinkDecision decision = new PatientLinker(index).decide(submitted, source);
             if (decision instanceof LinkDecision.Reject r) {
-                boolean conflict = r.reason() == LinkDecision.RejectReason.RESIDENT_ID_CONFLICT
-                        || r.reason() == LinkDecision.RejectReason.MRN_CONFLICT;
-                throw refusal(i, e, conflict, r.message(), r.reason().name());
+                throw refusal(i, e, isConflict(r), r.message(), r.reason().name());
             }
             String urn = claimFullUrl(plan, e, submitted, aliases);
             Bundle.BundleEntryRequestComponent sentRequest = e.getRequest();
@@ -257,25 +255,14 @@ public class PatientLinking {
         LinkDecision decision = new PatientLinker(index).decide(submitted, source);
         if (decision instanceof LinkDecision.Reject r
                 && r.reason() != LinkDecision.RejectReason.INSUFFICIENT_IDENTITY) {
-            boolean conflict = r.reason() == LinkDecision.RejectReason.RESIDENT_ID_CONFLICT
-                    || r.reason() == LinkDecision.RejectReason.MRN_CONFLICT;
-            throw standaloneRefusal(conflict, r.message(), r.reason().name());
+            throw refusal("Patient refused: " + r.message() + ". Nothing was stored.", "Patient", isConflict(r),
+                    r.reason().name());
         }
         if (decision instanceof LinkDecision.LinkExisting) {
-            throw standaloneRefusal(true, "this patient is already in the vault (same resident ID or same MRN of"
-                    + " yours); submit Patients in a transaction Bundle (POST /fhir), where they are linked to the"
-                    + " one vault Patient", "SUBMIT_IN_TRANSACTION");
+            throw refusal("Patient refused: this patient is already in the vault (same resident ID or same MRN"
+                    + " of yours); submit Patients in a transaction Bundle (POST /fhir), where they are linked to the"
+                    + " one vault Patient. Nothing was stored.", "Patient", true, "SUBMIT_IN_TRANSACTION");
         }
-    }
-
-    private static BaseServerResponseException standaloneRefusal(boolean conflict, String message, String code) {
-        String text = "Patient not stored: " + message + ". Nothing was stored.";
-        OperationOutcome oo = new OperationOutcome();
-        oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
-                .setCode(conflict ? OperationOutcome.IssueType.CONFLICT : OperationOutcome.IssueType.BUSINESSRULE)
-                .setDiagnostics(text).addExpression("Patient")
-                .getDetails().addCoding(new Coding(IdentitySystems.LINK_DECISION_CODE_SYSTEM, code, null));
-        return conflict ? new ResourceVersionConflictException(text, oo) : new UnprocessableEntityException(text, oo);
     }
 
     /**
@@ -406,13 +393,22 @@ public class PatientLinking {
     private static BaseServerResponseException refusal(int index, Bundle.BundleEntryComponent e, boolean conflict,
                                                        String message, String code) {
         String where = "Bundle.entry[" + index + "]" + (e.hasFullUrl() ? " (" + e.getFullUrl() + ")" : "");
-        String text = where + ": Patient not linked: " + message + ". Nothing was stored.";
+        return refusal(where + ": Patient not linked: " + message + ". Nothing was stored.",
+                "Bundle.entry[" + index + "].resource", conflict, code);
+    }
+
+    /** 409 when the identifiers contradict what the vault holds, else 422; the outcome carries the decision code. */
+    private static BaseServerResponseException refusal(String text, String expression, boolean conflict, String code) {
         OperationOutcome oo = new OperationOutcome();
         oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
                 .setCode(conflict ? OperationOutcome.IssueType.CONFLICT : OperationOutcome.IssueType.BUSINESSRULE)
-                .setDiagnostics(text)
-                .addExpression("Bundle.entry[" + index + "].resource")
+                .setDiagnostics(text).addExpression(expression)
                 .getDetails().addCoding(new Coding(IdentitySystems.LINK_DECISION_CODE_SYSTEM, code, null));
         return conflict ? new ResourceVersionConflictException(text, oo) : new UnprocessableEntityException(text, oo);
+    }
+
+    private static boolean isConflict(LinkDecision.Reject r) {
+        return r.reason() == LinkDecision.RejectReason.RESIDENT_ID_CONFLICT
+                || r.reason() == LinkDecision.RejectReason.MRN_CONFLICT;
     }
 }

@@ -210,10 +210,8 @@ class ObjectStorageIT extends FhirIT {
         assertThat(beyond.headers().firstValue("Content-Range")).contains("bytes */" + SIZE);
     }
 
-    @Test
-    void expungingAVersionRemovesItsObjectAndKeepsTheCurrentOne() throws Exception {
-        Stored s = submit(content("v1-" + UUID.randomUUID()));
-        byte[] v2 = content("v2-" + UUID.randomUUID());
+    /** The submitting hospital stores {@code v2} as the Binary's second version. */
+    private void putSecondVersion(Stored s, byte[] v2) throws Exception {
         Binary update = new Binary().setContentType("application/pdf").setData(v2);
         update.setId(s.binary());
         update.setSecurityContext(new Reference("Patient/" + s.patient()));
@@ -223,6 +221,13 @@ class ObjectStorageIT extends FhirIT {
                 .PUT(HttpRequest.BodyPublishers.ofString(ctx.newJsonParser().encodeResourceToString(update)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    }
+
+    @Test
+    void expungingAVersionRemovesItsObjectAndKeepsTheCurrentOne() throws Exception {
+        Stored s = submit(content("v1-" + UUID.randomUUID()));
+        byte[] v2 = content("v2-" + UUID.randomUUID());
+        putSecondVersion(s, v2);
         String current = blobId(s.binary());
         assertThat(current).isNotEqualTo(s.blobId());
         assertThat(store.describe(VaultBinaryStorageSvc.objectKey(current)).owner()).isEqualTo(s.patient());
@@ -240,15 +245,7 @@ class ObjectStorageIT extends FhirIT {
     void anExpungeDeletesTheObjectOnlyAfterItsCommitAndARolledBackOneKeepsIt() throws Exception {
         Stored s = submit(content("v1-" + UUID.randomUUID()));
         byte[] v2 = content("v2-" + UUID.randomUUID());
-        Binary update = new Binary().setContentType("application/pdf").setData(v2);
-        update.setId(s.binary());
-        update.setSecurityContext(new Reference("Patient/" + s.patient()));
-        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/Binary/" + s.binary()))
-                .header("Authorization", "Bearer " + hospitalToken)
-                .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
-                .PUT(HttpRequest.BodyPublishers.ofString(ctx.newJsonParser().encodeResourceToString(update)))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        putSecondVersion(s, v2);
         String v1Key = VaultBinaryStorageSvc.objectKey(s.blobId());
         // HAPI runs the expunge in its own transaction. A hook after HAPI's blob hook sees the object still there
         // (the deletion waits for the commit) and, the first time, fails the expunge, which rolls it back.
