@@ -24,7 +24,7 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.UnsignedIntType;
 import org.junit.jupiter.api.Test;
-import org.patientvault.vault.ingest.SubmissionService;
+import org.patientvault.vault.submission.SubmissionService;
 
 class FhirServerIT extends FhirIT {
 

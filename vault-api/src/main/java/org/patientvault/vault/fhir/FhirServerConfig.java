@@ -18,17 +18,17 @@ import org.patientvault.vault.audit.AuditTrail;
 import org.patientvault.vault.objects.BinaryOwners;
 import org.patientvault.vault.objects.BinaryStreaming;
 import org.patientvault.vault.objects.ObjectStoreErrors;
-import org.patientvault.vault.ingest.SubmissionLedgerHook;
+import org.patientvault.vault.submission.SubmissionLedgerHook;
 import org.patientvault.vault.quality.QualityScorecardProvider;
-import org.patientvault.vault.security.ConsentAuthoring;
-import org.patientvault.vault.security.ConsentExplainProvider;
-import org.patientvault.vault.security.DeletedRecords;
-import org.patientvault.vault.security.HiddenHistory;
-import org.patientvault.vault.security.PagingOwnership;
-import org.patientvault.vault.security.PatientSearchNarrowing;
-import org.patientvault.vault.security.SubmitterTag;
-import org.patientvault.vault.security.VaultAuthorizationInterceptor;
-import org.patientvault.vault.ingest.VaultSystemProvider;
+import org.patientvault.vault.consent.ConsentAuthoring;
+import org.patientvault.vault.consent.ConsentExplainProvider;
+import org.patientvault.vault.access.DeletedRecords;
+import org.patientvault.vault.access.HiddenHistory;
+import org.patientvault.vault.access.PagingOwnership;
+import org.patientvault.vault.access.PatientSearchNarrowing;
+import org.patientvault.vault.caller.SubmitterTag;
+import org.patientvault.vault.access.VaultAuthorizationInterceptor;
+import org.patientvault.vault.submission.VaultSystemProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -57,9 +57,9 @@ class FhirServerConfig {
                                     SubmitterTag submitterTag,
                                     AuditTrail auditTrail,
                                     org.patientvault.vault.intake.TerminologyHook terminologyHook,
-                                    org.patientvault.vault.intake.StandalonePatientWrites standalonePatients,
-                                    org.patientvault.vault.intake.ClaimOperations claimOperations,
-                                    org.patientvault.vault.intake.HospitalPatientView hospitalPatientView,
+                                    org.patientvault.vault.identity.StandalonePatientWrites standalonePatients,
+                                    org.patientvault.vault.identity.ClaimOperations claimOperations,
+                                    org.patientvault.vault.identity.HospitalPatientView hospitalPatientView,
                                     IInterceptorService jpaInterceptors,
                                     BinaryStorageInterceptor<?> binaryStorage,
                                     BinaryOwners binaryOwners,

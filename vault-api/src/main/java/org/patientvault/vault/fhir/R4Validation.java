@@ -9,6 +9,7 @@ import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerVali
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.patientvault.vault.submission.SubmissionContext;
 
 /**
  * Base R4 validation that works offline: the core StructureDefinitions and the code systems the FHIR spec itself
@@ -26,7 +27,7 @@ final class R4Validation {
             @Override
             protected void postProcessResult(ca.uhn.fhir.rest.api.server.RequestDetails request,
                                              ca.uhn.fhir.validation.ValidationResult result) {
-                ValidationFindings.keep(request, result);
+                SubmissionContext.of(request).validated(result);
             }
         };
         interceptor.addValidatorModule(instanceValidator(ctx));

@@ -8,7 +8,8 @@ import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.patientvault.mapping.DicomStudyMapper;
-import org.patientvault.vault.intake.FhirDispatch;
+import org.patientvault.vault.caller.FhirDispatch;
+import org.patientvault.vault.submission.SubmissionContext;
 
 /**
  * ImagingStudy reads and writes <em>as the caller</em>, through the {@code /fhir} servlet ({@link FhirDispatch}):
@@ -89,7 +90,6 @@ final class CallerStudies {
         e.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("ImagingStudy");
         byte[] json = ctx.newJsonParser().encodeResourceToString(bundle).getBytes(StandardCharsets.UTF_8);
         // Scored like any submission, plus the acquisition attributes of the headers (compl.dicom-acquisition).
-        return dispatch.postToBase(request, json,
-                Map.of(org.patientvault.vault.quality.DicomQualityInputs.ATTRIBUTE, acquisitionBySeries));
+        return dispatch.postToBase(request, json, SubmissionContext.withDicomAcquisition(acquisitionBySeries));
     }
 }

@@ -21,7 +21,7 @@ import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.mapping.LinkSource;
 import org.patientvault.mapping.ResidentId;
 import org.patientvault.mapping.ResidentIdException;
-import org.patientvault.vault.intake.FhirDispatch;
+import org.patientvault.vault.caller.FhirDispatch;
 
 /**
  * The Patient a DICOM header names, resolved to a vault Patient id through the ordinary hospital submission path
@@ -155,7 +155,7 @@ final class DicomPatients {
             e.getRequest().setIfNoneExist("identifier=" + mrn.getSystem() + "|" + enc(mrn.getValue()));
         }
         byte[] json = ctx.newJsonParser().encodeResourceToString(bundle).getBytes(StandardCharsets.UTF_8);
-        FhirDispatch.Answer answer = dispatch.postToBase(request, json, Map.of());
+        FhirDispatch.Answer answer = dispatch.postToBase(request, json);
         String body = new String(answer.body(), StandardCharsets.UTF_8);
         if (answer.status() / 100 != 2) {
             throw new UnresolvedPatientException("the patient submission was refused (" + answer.status() + "): "

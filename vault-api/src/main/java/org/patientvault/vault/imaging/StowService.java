@@ -37,8 +37,8 @@ import org.patientvault.storage.EncryptedObjectStore;
 import org.patientvault.storage.ObjectStore;
 import org.patientvault.storage.StorageException;
 import org.patientvault.storage.StoredObject;
-import org.patientvault.vault.intake.FhirDispatch;
-import org.patientvault.vault.security.VaultPrincipal;
+import org.patientvault.vault.caller.FhirDispatch;
+import org.patientvault.vault.caller.VaultPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

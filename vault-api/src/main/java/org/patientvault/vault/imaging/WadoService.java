@@ -18,7 +18,7 @@ import org.patientvault.mapping.DicomReader;
 import org.patientvault.mapping.DicomTags;
 import org.patientvault.mapping.DicomVr;
 import org.patientvault.storage.EncryptedObjectStore;
-import org.patientvault.vault.intake.FhirDispatch;
+import org.patientvault.vault.caller.FhirDispatch;
 
 /**
  * WADO-RS: what a caller may retrieve is what the caller finds as an ImagingStudy through {@code /fhir}

@@ -24,7 +24,7 @@ import org.patientvault.mapping.CheckupRow;
 import org.patientvault.mapping.CheckupSource;
 import org.patientvault.mapping.ObservationNormalizer;
 import org.patientvault.mapping.TerminologyMapException;
-import org.patientvault.vault.security.VaultPrincipal;
+import org.patientvault.vault.caller.VaultPrincipal;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -33,6 +33,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.patientvault.vault.caller.FhirDispatch;
+import org.patientvault.vault.submission.SubmissionContext;
 
 /**
  * {@code POST /intake/checkup}: a clinic without FHIR uploads checkup results as CSV ({@code docs/checkup-csv.md}).
@@ -113,7 +115,7 @@ class CheckupIntakeController {
                 .build(rows, source);
         byte[] json = ctx.newJsonParser().encodeResourceToString(built.bundle()).getBytes(StandardCharsets.UTF_8);
         FhirDispatch.Answer answer = new FhirDispatch(server.getObject()).postToBase(request, json,
-                Map.of(TerminologyHook.PRECOMPUTED, built.terminology()));
+                SubmissionContext.normalisedBefore(built.terminology()));
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.CONTENT_TYPE, answer.contentType() == null ? "application/fhir+json;charset=utf-8"
                 : answer.contentType());

@@ -14,7 +14,7 @@ import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.mapping.ObservationNormalizer;
 import org.patientvault.mapping.TerminologyMaps;
 import org.patientvault.mapping.UcumUnits;
-import org.patientvault.vault.security.SubmitterTag;
+import org.patientvault.vault.caller.SubmitterTag;
 import org.springframework.stereotype.Component;
 
 /**

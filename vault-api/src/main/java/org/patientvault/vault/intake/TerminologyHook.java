@@ -7,7 +7,6 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
@@ -19,7 +18,8 @@ import org.patientvault.mapping.TerminologyMapException;
 import org.patientvault.mapping.TerminologyMaps;
 import org.patientvault.mapping.TerminologySummary;
 import org.patientvault.mapping.TerminologyUnmappedCode;
-import org.patientvault.vault.security.VaultPrincipal;
+import org.patientvault.vault.caller.VaultPrincipal;
+import org.patientvault.vault.submission.SubmissionContext;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,8 +34,8 @@ import org.springframework.stereotype.Component;
  *   <li>a ConceptMap being created or updated is checked with {@code TerminologyMaps.validate}: 422 if it maps one
  *       term to two LOINC codes.</li>
  * </ul>
- * A CSV intake request arrives already normalised by the bundle builder; it passes its summary as the
- * {@link #PRECOMPUTED} servlet-request attribute, so the receipt reports what the builder did.
+ * A CSV intake request arrives already normalised by the bundle builder; its {@link SubmissionContext} says so, and
+ * the receipt reports what the builder did.
  */
 @Component
 @Interceptor
@@ -43,9 +43,6 @@ public class TerminologyHook {
 
     /** Receipt extension on {@code Bundle.meta}: what terminology normalisation did. */
     public static final String SUMMARY_URL = IdentitySystems.EXTENSION_BASE + "terminology-summary";
-    /** Servlet-request attribute carrying a {@link TerminologySummary} computed before dispatch. */
-    static final String PRECOMPUTED = TerminologyHook.class.getName() + ".summary";
-    private static final String USER_DATA_KEY = TerminologyHook.class.getName() + ".summary";
 
     private final HospitalTerminology terminology;
 
@@ -59,9 +56,8 @@ public class TerminologyHook {
                 || bundle.getType() != Bundle.BundleType.TRANSACTION) {
             return;
         }
-        if (request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null
-                && servlet.getServletRequest().getAttribute(PRECOMPUTED) instanceof TerminologySummary given) {
-            request.getUserData().put(USER_DATA_KEY, given);
+        SubmissionContext context = SubmissionContext.of(request);
+        if (context.normalisedBeforeDispatch().isPresent()) {
             return;
         }
         VaultPrincipal p = VaultPrincipal.current().orElse(null);
@@ -74,13 +70,13 @@ public class TerminologyHook {
         } catch (TerminologyMapException e) {
             throw new UnprocessableEntityException("Your ConceptMaps contradict each other: " + e.getMessage());
         }
-        request.getUserData().put(USER_DATA_KEY, summary);
+        context.terminology(summary);
     }
 
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
     public boolean outgoing(RequestDetails request, ResponseDetails response) {
-        if (request.getUserData().get(USER_DATA_KEY) instanceof TerminologySummary summary
-                && response.getResponseResource() instanceof Bundle receipt
+        TerminologySummary summary = SubmissionContext.of(request).terminology().orElse(null);
+        if (summary != null && response.getResponseResource() instanceof Bundle receipt
                 && receipt.getMeta().getExtensionByUrl(SUMMARY_URL) == null) {
             receipt.getMeta().addExtension(toExtension(summary));
         }

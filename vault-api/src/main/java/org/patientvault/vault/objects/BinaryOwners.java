@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;
-import org.patientvault.vault.security.ResourceOwners;
-import org.patientvault.vault.security.VaultPrincipal;
+import org.patientvault.vault.caller.ResourceOwners;
+import org.patientvault.vault.caller.VaultPrincipal;
 
 /**
  * Names the key owner of externalised content for {@code VaultBinaryStorageSvc}: the one patient the resource being

@@ -12,7 +12,7 @@ import org.patientvault.storage.StorageConfigException;
 import org.patientvault.storage.VaultBinaryStorageSvc;
 import org.patientvault.vault.VaultProfile;
 import org.patientvault.vault.VaultStartupReport;
-import org.patientvault.vault.security.ResourceOwners;
+import org.patientvault.vault.caller.ResourceOwners;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;

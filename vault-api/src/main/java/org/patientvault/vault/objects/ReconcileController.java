@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.patientvault.storage.ReconcileReport;
-import org.patientvault.vault.security.VaultPrincipal;
+import org.patientvault.vault.caller.VaultPrincipal;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;

@@ -1,7 +1,5 @@
 package org.patientvault.vault.quality;
 
-import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,13 +8,10 @@ import org.patientvault.mapping.DicomTags;
 
 /**
  * The DICOM acquisition attributes of a submission's series, for the {@code compl.dicom-acquisition} check. The
- * imaging intake reads them from the instance headers and hands them over as a servlet-request attribute of the
- * ImagingStudy submission it dispatches through {@code /fhir}; ordinary FHIR submissions carry none.
+ * imaging intake reads them from the instance headers with {@link #collect} and hands them to the ImagingStudy
+ * submission it dispatches through {@code /fhir} (in its submission context); ordinary FHIR submissions carry none.
  */
 public final class DicomQualityInputs {
-
-    /** Servlet-request attribute: {@code Map<seriesInstanceUid, Map<keyword, value>>}. */
-    public static final String ATTRIBUTE = DicomQualityInputs.class.getName();
 
     /** The keywords the acquisition requirements name (quality/dicom-acquisition.properties), by tag. */
     private static final Map<String, Integer> TAGS = new LinkedHashMap<>();
@@ -51,15 +46,5 @@ public final class DicomQualityInputs {
                 into.putIfAbsent(keyword, String.join("\\", values));
             }
         });
-    }
-
-    /** The attributes handed to this request, or an empty map. */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Map<String, String>> of(RequestDetails request) {
-        if (request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null
-                && servlet.getServletRequest().getAttribute(ATTRIBUTE) instanceof Map<?, ?> found) {
-            return (Map<String, Map<String, String>>) found;
-        }
-        return Map.of();
     }
 }

@@ -1,7 +1,7 @@
 package org.patientvault.vault.quality;
 
 import java.net.URI;
-import org.patientvault.vault.security.VaultPrincipal;
+import org.patientvault.vault.caller.VaultPrincipal;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;

@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.patientvault.mapping.QualityScorecard;
-import org.patientvault.vault.security.VaultPrincipal;
+import org.patientvault.vault.caller.VaultPrincipal;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.patientvault.mapping.CheckupCsvParser;
 import org.patientvault.mapping.CheckupRow;
-import org.patientvault.vault.security.VaultPrincipal;
+import org.patientvault.vault.caller.VaultPrincipal;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;

@@ -44,7 +44,7 @@ import org.patientvault.mapping.ResidentId;
 import org.patientvault.mapping.TerminologyMaps;
 import org.patientvault.vault.FhirIT;
 import org.patientvault.vault.devissuer.DevIssuerLogin;
-import org.patientvault.vault.ingest.SubmissionService;
+import org.patientvault.vault.submission.SubmissionService;
 
 /**
  * The CSV intake and terminology on the FHIR path, end to end: the golden files of fhir-mapping ingest as a hospital

@@ -193,7 +193,7 @@ class QualityIT extends FhirIT {
         assertThat(receipt(again).getExtensionByUrl("issues").getValue().primitiveValue())
                 .isEqualTo(receipt(first).getExtensionByUrl("issues").getValue().primitiveValue());
         Extension submissionReceipt = again.getMeta().getExtensionByUrl(
-                org.patientvault.vault.ingest.SubmissionService.RECEIPT_URL);
+                org.patientvault.vault.submission.SubmissionService.RECEIPT_URL);
         assertThat(submissionReceipt.getExtensionByUrl("replay").getValue().primitiveValue()).isEqualTo("true");
     }
 

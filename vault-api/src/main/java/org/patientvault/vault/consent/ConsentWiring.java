@@ -1,0 +1,84 @@
+package org.patientvault.vault.consent;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Consent;
+import org.patientvault.consent.ConsentAuditSink;
+import org.patientvault.consent.ConsentRequesterResolver;
+import org.patientvault.consent.ConsentStore;
+import org.patientvault.consent.Requester;
+import org.patientvault.consent.ResourceOwner;
+import org.patientvault.consent.ResourceOwnership;
+import org.patientvault.consent.VaultConsentService;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.patientvault.vault.caller.ResourceOwners;
+import org.patientvault.vault.caller.SubmitterTag;
+import org.patientvault.vault.caller.VaultPrincipal;
+
+/**
+ * Connects the consent module's one {@code IConsentService} to the vault: who is asking (from the
+ * {@link VaultPrincipal}), whose record a resource is, which consents a patient has, and where decisions are audited.
+ */
+@Configuration(proxyBeanMethods = false)
+class ConsentWiring {
+
+    @Bean
+    ConsentInterceptor consentInterceptor(DaoRegistry daos, ResourceOwners owners, ConsentAuditSink auditSink) {
+        ConsentRequesterResolver requesters = request -> VaultPrincipal.current().map(p -> switch (p.kind()) {
+            case PATIENT -> Requester.patient(p.patientId());
+            case HOSPITAL -> Requester.hospital(p.orgCode());
+            case AI_FIRM -> Requester.aiFirm(p.orgCode());
+            case ADMIN -> Requester.admin();
+        }).orElse(Requester.anonymous());
+
+        ConsentStore consents = patientId -> {
+            SearchParameterMap map = SearchParameterMap.newSynchronous("patient",
+                    new ReferenceParam("Patient/" + patientId));
+            return daos.getResourceDao(Consent.class).search(map, new SystemRequestDetails()).getAllResources()
+                    .stream().map(Consent.class::cast).toList();
+        };
+
+        ResourceOwnership ownership = resource -> {
+            Set<String> patients = owners.patientsOf(resource);
+            if (patients.isEmpty() && resource instanceof org.hl7.fhir.r4.model.Binary binary
+                    && isPlaceholder(binary.getSecurityContext().getReference()) && submittedByCaller(binary)) {
+                // The submitting hospital's own Binary, being created inside a Bundle: HAPI asks about the write's
+                // outcome before it replaces the urn:uuid placeholders, so the owner is not known yet (as for any
+                // other entry whose patient reference is still a placeholder, which gets "none"). Rejecting it made
+                // HAPI drop the outcome's resource, and its transaction processor then skipped writing the version
+                // row (HFJ_RESOURCE without HFJ_RES_VER: a Binary nobody could read). Only its submitter gets here;
+                // a stored Binary never keeps a placeholder (HAPI resolves it or fails the Bundle, and
+                // objects.BinaryOwners refuses a Binary that does not name one Patient).
+                return Optional.of(ResourceOwner.none());
+            }
+            if (patients.isEmpty() && resource instanceof org.hl7.fhir.r4.model.Binary) {
+                // Unattributable bytes are shown to nobody but the system.
+                return Optional.empty();
+            }
+            return Optional.of(patients.isEmpty() ? ResourceOwner.none()
+                    : new ResourceOwner(patients, SubmitterTag.of(resource).orElse(null)));
+        };
+
+        return new ConsentInterceptor(new VaultConsentService(requesters, consents, ownership, auditSink,
+                Clock.systemUTC(), java.time.ZoneId.of("Asia/Shanghai")));
+    }
+
+    /** A reference to another entry of the Bundle being processed ({@code urn:uuid:}/{@code urn:oid:}). */
+    private static boolean isPlaceholder(String reference) {
+        return reference != null && reference.startsWith("urn:");
+    }
+
+    /** Whether the calling hospital is the one that submitted (is submitting) this resource. */
+    private static boolean submittedByCaller(org.hl7.fhir.r4.model.Binary binary) {
+        return VaultPrincipal.current().filter(p -> p.kind() == VaultPrincipal.Kind.HOSPITAL)
+                .flatMap(p -> SubmitterTag.of(binary).filter(p.orgCode()::equals)).isPresent();
+    }
+}

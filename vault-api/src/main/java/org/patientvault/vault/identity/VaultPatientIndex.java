@@ -1,0 +1,133 @@
+package org.patientvault.vault.identity;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import java.text.Normalizer;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.StringType;
+import org.patientvault.mapping.IdentitySystems;
+import org.patientvault.mapping.PatientIdentityMerger;
+import org.patientvault.mapping.PatientIndex;
+import org.patientvault.mapping.ResidentId;
+import org.patientvault.vault.identity.AccountLinker;
+
+/**
+ * {@link PatientIndex} over the JPA store, read as the system. A <em>vault</em> Patient is one that a person owns:
+ * it carries a linked account ({@code sid/account}) or a resident ID, and has not been claimed into another Patient
+ * ({@code active = false}). Unclaimed clinic records (no resident ID, no account) are never vault Patients.
+ *
+ * <p>Cost: one indexed search per lookup; the candidate search is by birth date and phone, then names are compared
+ * here (normalised: NFKC, no whitespace, case-insensitive).
+ */
+final class VaultPatientIndex implements PatientIndex {
+
+    private final DaoRegistry daos;
+
+    VaultPatientIndex(DaoRegistry daos) {
+        this.daos = daos;
+    }
+
+    @Override
+    public Optional<Entry> findByResidentId(ResidentId residentId) {
+        return byIdentifier(IdentitySystems.RESIDENT_ID, residentId.value());
+    }
+
+    @Override
+    public Optional<Entry> findByMrn(String system, String value) {
+        return byIdentifier(system, value);
+    }
+
+    @Override
+    public List<Entry> findCandidates(String name, LocalDate birthDate, String phone) {
+        List<Entry> out = new ArrayList<>();
+        for (Patient p : byBirthDateAndPhone(birthDate, phone)) {
+            if (isVaultPatient(p) && key(name).equals(key(nameOf(p)))) {
+                out.add(entry(p));
+            }
+        }
+        return out;
+    }
+
+    private Optional<Entry> byIdentifier(String system, String value) {
+        return search(SearchParameterMap.newSynchronous("identifier", new TokenParam(system, value))).stream()
+                .filter(VaultPatientIndex::isVaultPatient).findFirst().map(VaultPatientIndex::entry);
+    }
+
+    /** Patients with this birth date and phone (any kind: vault Patients and unclaimed records). */
+    List<Patient> byBirthDateAndPhone(LocalDate birthDate, String phone) {
+        if (birthDate == null || phone == null) {
+            return List.of();
+        }
+        SearchParameterMap map = SearchParameterMap.newSynchronous()
+                .add("birthdate", new DateParam(birthDate.toString()))
+                .add("phone", new TokenParam(phone.strip()));
+        return search(map);
+    }
+
+    private List<Patient> search(SearchParameterMap map) {
+        List<Patient> out = new ArrayList<>();
+        for (IBaseResource r : daos.getResourceDao("Patient").search(map, new SystemRequestDetails())
+                .getAllResources()) {
+            out.add((Patient) r);
+        }
+        return out;
+    }
+
+    static boolean isVaultPatient(Patient p) {
+        boolean claimedAway = p.hasActive() && !p.getActive();
+        return !claimedAway && (hasAccount(p) || PatientIdentityMerger.residentIdOf(p) != null);
+    }
+
+    static boolean hasAccount(Patient p) {
+        return p.getIdentifier().stream().anyMatch(i -> AccountLinker.ACCOUNT_SYSTEM.equals(i.getSystem()));
+    }
+
+    private static Entry entry(Patient p) {
+        return new Entry(p.getIdElement().getIdPart(), PatientIdentityMerger.residentIdOf(p));
+    }
+
+    /** The first name as written: its text, else family + given (CJK) or given + family. */
+    static String nameOf(Patient p) {
+        for (HumanName n : p.getName()) {
+            if (n.hasText() && !n.getText().isBlank()) {
+                return n.getText();
+            }
+            StringBuilder given = new StringBuilder();
+            for (StringType g : n.getGiven()) {
+                given.append(g.getValue() == null ? "" : g.getValue());
+            }
+            String family = n.hasFamily() ? n.getFamily() : "";
+            if (!family.isBlank() || given.length() > 0) {
+                // As fhir-mapping writes names: Chinese family name first, Western given name first.
+                boolean han = (family + given).codePoints()
+                        .anyMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN);
+                return han ? family + given : (given + " " + family).strip();
+            }
+        }
+        return null;
+    }
+
+    static String phoneOf(Patient p) {
+        return p.getTelecom().stream().filter(c -> c.getSystem() == ContactPoint.ContactPointSystem.PHONE
+                && c.hasValue()).map(ContactPoint::getValue).findFirst().orElse(null);
+    }
+
+    /** Name comparison key: NFKC, no whitespace, upper case; "" for no name (which matches nothing named). */
+    static String key(String name) {
+        if (name == null) {
+            return "";
+        }
+        return Normalizer.normalize(name, Normalizer.Form.NFKC).replaceAll("\\s+", "").toUpperCase(Locale.ROOT);
+    }
+}
