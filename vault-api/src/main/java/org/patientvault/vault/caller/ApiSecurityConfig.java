@@ -1,12 +1,19 @@
 package org.patientvault.vault.caller;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.patientvault.vault.problem.ApiProblem;
 import org.patientvault.vault.VaultStartupReport;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -14,13 +21,20 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.AuthenticationEntryPoint;
 
 /**
  * The API's wall: stateless, bearer tokens only, default deny. Public: {@code GET /fhir/metadata}, health probes and
  * the development issuer's own endpoints (which have their own, earlier filter chains). Everything else needs a
- * verified token whose audience is the vault.
+ * verified token whose audience is the vault, and the routes outside {@code /fhir} are allow-listed here with the role
+ * each needs ({@link #ROLE_ROUTES}); a route not listed is refused. Which record a caller may touch is decided further
+ * in: by HAPI's authorization rules and consent on {@code /fhir}, by each feature's own lookup elsewhere.
+ *
+ * <p>Refusals: 401 with {@code WWW-Authenticate}; 403 as an OperationOutcome on {@code /fhir}, as RFC 7807 problem
+ * JSON elsewhere, naming what the route is for and never anything stored.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -37,9 +51,15 @@ class ApiSecurityConfig {
                         .requestMatchers(HttpMethod.OPTIONS, "/fhir/metadata").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/error").permitAll()
-                        // DICOMweb (imaging): every caller authenticated; who sees what is decided per study.
-                        .requestMatchers("/dicomweb/**").authenticated()
-                        .anyRequest().authenticated())
+                        // FHIR: every interaction is decided by HAPI's authorization rules and consent.
+                        .requestMatchers(path(null, "/fhir/**")).authenticated()
+                        .requestMatchers(ROLE_ROUTES.stream().map(RoleRoute::matcher).toArray(RequestMatcher[]::new))
+                        .access((auth, context) -> new AuthorizationDecision(allowed(auth.get(), context.getRequest())))
+                        // DICOMweb reads: who sees what is decided per study by the caller's own FHIR search.
+                        .requestMatchers(path(HttpMethod.GET, "/dicomweb/**")).authenticated()
+                        // Scorecards: the caller's own hospital, or any for an admin; else the unknown-org 404.
+                        .requestMatchers(path(HttpMethod.GET, "/api/quality/scorecards/*")).authenticated()
+                        .anyRequest().denyAll())
                 .oauth2ResourceServer(o -> o
                         .jwt(j -> j.jwtAuthenticationConverter(converter))
                         .authenticationEntryPoint(unauthorized())
@@ -68,8 +88,45 @@ class ApiSecurityConfig {
         };
     }
 
+    /** A route outside {@code /fhir} that only one kind of caller may use, and what others are told (403). */
+    record RoleRoute(RequestMatcher matcher, VaultPrincipal.Kind kind, String refusal) {
+    }
+
+    /** The role-bound routes outside {@code /fhir}: the one place that says who may call them. */
+    static final List<RoleRoute> ROLE_ROUTES = List.of(
+            new RoleRoute(path(HttpMethod.POST, "/intake/checkup"), VaultPrincipal.Kind.HOSPITAL,
+                    "Only hospitals may upload checkup results"),
+            new RoleRoute(path(HttpMethod.POST, "/dicomweb/studies/**"), VaultPrincipal.Kind.HOSPITAL,
+                    "Only hospitals may store studies"),
+            new RoleRoute(path(null, "/api/admin/**"), VaultPrincipal.Kind.ADMIN,
+                    "Only an administrator may use the admin routes"));
+
+    private static RequestMatcher path(HttpMethod method, String pattern) {
+        return PathPatternRequestMatcher.withDefaults().matcher(method, pattern);
+    }
+
+    /** Whether the caller is of the kind the first matching role route names. */
+    static boolean allowed(Authentication auth, HttpServletRequest request) {
+        return ROLE_ROUTES.stream().filter(r -> r.matcher().matches(request)).findFirst()
+                .map(r -> auth != null && auth.getPrincipal() instanceof VaultPrincipal p && p.kind() == r.kind())
+                .orElse(false);
+    }
+
     private static AccessDeniedHandler forbidden() {
-        return (request, response, ex) -> writeOutcome(response, 403, "forbidden", "Access denied");
+        return (request, response, ex) -> {
+            String path = request.getRequestURI().substring(request.getContextPath().length());
+            if (path.equals("/fhir") || path.startsWith("/fhir/")) {
+                writeOutcome(response, 403, "forbidden", "Access denied");
+                return;
+            }
+            String refusal = ROLE_ROUTES.stream().filter(r -> r.matcher().matches(request)).findFirst()
+                    .map(RoleRoute::refusal).orElse("This route is not offered to you");
+            byte[] body = new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", refusal).body();
+            response.setStatus(403);
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
+        };
     }
 
     /** A minimal OperationOutcome, written by hand: this runs before HAPI and must not fail. */

@@ -25,6 +25,8 @@ import java.util.Enumeration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
 
 /**
  * Sends a FHIR request through the {@code /fhir} servlet on the current thread, as if the caller had sent it there.
@@ -39,15 +41,17 @@ import java.util.Optional;
  * <p>The response is buffered in memory (a transaction-response Bundle or a search page, small next to the submitted
  * data). Intakes (CSV, imaging) submit and read through it; so do the edges' ports.
  */
+@Component
 public final class FhirDispatch {
 
     /** Status, content type and body of the FHIR servlet's answer. */
     public record Answer(int status, String contentType, byte[] body) {
     }
 
-    private final RestfulServer server;
+    private final ObjectProvider<RestfulServer> server;
 
-    public FhirDispatch(RestfulServer server) {
+    /** The server is looked up on each dispatch: it is assembled after the features that dispatch to it. */
+    public FhirDispatch(ObjectProvider<RestfulServer> server) {
         this.server = server;
     }
 
@@ -117,7 +121,7 @@ public final class FhirDispatch {
     private Answer dispatch(InternalRequest request) {
         BufferedResponse response = new BufferedResponse();
         try {
-            server.service((jakarta.servlet.ServletRequest) request, (jakarta.servlet.ServletResponse) response);
+            server.getObject().service((jakarta.servlet.ServletRequest) request, (jakarta.servlet.ServletResponse) response);
         } catch (ServletException | IOException e) {
             throw new IllegalStateException("internal dispatch to the FHIR servlet failed", e);
         }

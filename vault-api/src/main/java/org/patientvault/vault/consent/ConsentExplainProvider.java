@@ -29,6 +29,7 @@ import org.patientvault.consent.Purpose;
 import org.patientvault.consent.Recipient;
 import org.patientvault.consent.ResourceFacts;
 import org.springframework.stereotype.Component;
+import org.patientvault.vault.VaultProperties;
 
 /**
  * {@code Patient/{id}/$consent-explain}: "would ai-lab get my CT from 2023 for AI training?" Evaluates a hypothetical
@@ -40,10 +41,11 @@ import org.springframework.stereotype.Component;
 public class ConsentExplainProvider {
 
     private final DaoRegistry daos;
-    private final ZoneId zone = ZoneId.of("Asia/Shanghai");
+    private final ZoneId zone;
 
-    ConsentExplainProvider(DaoRegistry daos) {
+    ConsentExplainProvider(DaoRegistry daos, VaultProperties vault) {
         this.daos = daos;
+        this.zone = vault.zone();
     }
 
     @Operation(name = "$consent-explain", idempotent = true, type = org.hl7.fhir.r4.model.Patient.class)

@@ -22,6 +22,7 @@ import org.springframework.context.annotation.Configuration;
 import org.patientvault.vault.caller.ResourceOwners;
 import org.patientvault.vault.caller.SubmitterTag;
 import org.patientvault.vault.caller.VaultPrincipal;
+import org.patientvault.vault.VaultProperties;
 
 /**
  * Connects the consent module's one {@code IConsentService} to the vault: who is asking (from the
@@ -31,7 +32,8 @@ import org.patientvault.vault.caller.VaultPrincipal;
 class ConsentWiring {
 
     @Bean
-    ConsentInterceptor consentInterceptor(DaoRegistry daos, ResourceOwners owners, ConsentAuditSink auditSink) {
+    ConsentInterceptor consentInterceptor(DaoRegistry daos, ResourceOwners owners, ConsentAuditSink auditSink,
+                                          VaultProperties vault) {
         ConsentRequesterResolver requesters = request -> VaultPrincipal.current().map(p -> switch (p.kind()) {
             case PATIENT -> Requester.patient(p.patientId());
             case HOSPITAL -> Requester.hospital(p.orgCode());
@@ -68,7 +70,7 @@ class ConsentWiring {
         };
 
         return new ConsentInterceptor(new VaultConsentService(requesters, consents, ownership, auditSink,
-                Clock.systemUTC(), java.time.ZoneId.of("Asia/Shanghai")));
+                Clock.systemUTC(), vault.zone()));
     }
 
     /** A reference to another entry of the Bundle being processed ({@code urn:uuid:}/{@code urn:oid:}). */

@@ -1,6 +1,5 @@
 package org.patientvault.vault.imaging;
 
-import ca.uhn.fhir.rest.server.RestfulServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,10 +23,10 @@ import org.patientvault.storage.OwnerKeyDestroyedException;
 import org.patientvault.storage.StorageException;
 import org.patientvault.vault.caller.FhirDispatch;
 import org.patientvault.vault.caller.VaultPrincipal;
-import org.springframework.beans.factory.ObjectProvider;
+import org.patientvault.vault.problem.ApiProblem;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -49,21 +48,20 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class DicomWebController {
 
-    static final String PROBLEM_BASE = "https://patientvault.org/problems/";
     static final String DICOM_JSON = "application/dicom+json";
 
     private final StowService stow;
     private final WadoService wado;
-    private final ObjectProvider<RestfulServer> server;
+    private final FhirDispatch dispatch;
     private final DicomZipLimits zipLimits;
     private final ObjectMapper json = new ObjectMapper();
     private final DicomWebUrls urls;
 
-    DicomWebController(StowService stow, WadoService wado, ObjectProvider<RestfulServer> server, DicomWebUrls urls,
+    DicomWebController(StowService stow, WadoService wado, FhirDispatch dispatch, DicomWebUrls urls,
                        ImagingProperties props) {
         this.stow = stow;
         this.wado = wado;
-        this.server = server;
+        this.dispatch = dispatch;
         this.urls = urls;
         this.zipLimits = new DicomZipLimits(props.maxZipSize().toBytes(), props.maxZipEntrySize().toBytes(),
                 props.maxZipRatio(), 1 << 20, props.maxZipEntries());
@@ -74,40 +72,33 @@ class DicomWebController {
     @PostMapping({"/dicomweb/studies", "/dicomweb/studies/{study}"})
     void store(@PathVariable(name = "study", required = false) String study, HttpServletRequest request,
                HttpServletResponse response) throws IOException {
-        VaultPrincipal caller = VaultPrincipal.current().orElse(null);
-        if (caller == null || caller.kind() != VaultPrincipal.Kind.HOSPITAL || caller.orgCode() == null) {
-            problem(response, HttpStatus.FORBIDDEN, "forbidden", "Only hospitals may store studies");
-            return;
-        }
+        // Only hospitals reach this route (ApiSecurityConfig), and a hospital always has its org_id.
+        VaultPrincipal caller = VaultPrincipal.current().orElseThrow();
         if (study != null && !StowService.isUid(study)) {
-            problem(response, HttpStatus.BAD_REQUEST, "invalid-uid", "The Study Instance UID in the URL is not a "
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-uid", "The Study Instance UID in the URL is not a "
                     + "valid UID");
-            return;
         }
         String contentType = request.getContentType();
         String media = MultipartRelated.mediaType(contentType);
-        StowService.Ingest ingest = stow.begin(request, caller, study, new FhirDispatch(server.getObject()));
+        StowService.Ingest ingest = stow.begin(request, caller, study, dispatch);
         if (media.equals("application/zip") || media.equals("application/x-zip-compressed")) {
             storeZip(request, response, ingest);
             return;
         }
         if (!media.equals("multipart/related")) {
-            problem(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Send DICOM instances as "
+            throw new ApiProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Send DICOM instances as "
                     + "multipart/related; type=\"application/dicom\" (STOW-RS), or a zip of a study folder as "
                     + "application/zip, not " + (contentType == null ? "(no Content-Type)" : media));
-            return;
         }
         String type = MultipartRelated.parameter(contentType, "type");
         if (type != null && !MultipartRelated.mediaType(type).equals("application/dicom")) {
-            problem(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Only type=\""
+            throw new ApiProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Only type=\""
                     + "application/dicom\" is accepted (Part-10 instances); metadata+bulk data uploads are not");
-            return;
         }
         String boundary = MultipartRelated.boundaryOf(contentType);
         if (boundary == null) {
-            problem(response, HttpStatus.BAD_REQUEST, "malformed-multipart", "The multipart/related Content-Type "
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "malformed-multipart", "The multipart/related Content-Type "
                     + "has no valid boundary parameter");
-            return;
         }
         int parts = 0;
         try (InputStream in = request.getInputStream()) {
@@ -125,17 +116,15 @@ class DicomWebController {
             }
         } catch (MultipartRelated.MalformedMultipartException e) {
             ingest.discard();
-            problem(response, HttpStatus.BAD_REQUEST, "malformed-multipart", "The body is not well-formed "
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "malformed-multipart", "The body is not well-formed "
                     + "multipart/related (" + e.getMessage() + "); nothing was stored");
-            return;
         } catch (StorageException | IOException e) {
             // The client went away or the store failed mid-request: keep nothing of it.
             ingest.discard();
             throw e;
         }
         if (parts == 0) {
-            problem(response, HttpStatus.BAD_REQUEST, "malformed-multipart", "The body holds no parts");
-            return;
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "malformed-multipart", "The body holds no parts");
         }
         answer(request, response, ingest.finish(), study);
     }
@@ -150,16 +139,12 @@ class DicomWebController {
                 case ENTRY_TOO_LARGE, TOTAL_TOO_LARGE, TOO_MANY_ENTRIES -> HttpStatus.PAYLOAD_TOO_LARGE;
                 default -> HttpStatus.BAD_REQUEST;
             };
-            ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, "The zip upload was refused: "
-                    + e.getMessage() + "; nothing was stored");
-            pd.setType(URI.create(PROBLEM_BASE + "dicom-zip"));
-            pd.setTitle(status.getReasonPhrase());
-            pd.setProperty("reason", e.reason().name());
+            ApiProblem problem = new ApiProblem(status, "dicom-zip", "The zip upload was refused: "
+                    + e.getMessage() + "; nothing was stored").with("reason", e.reason().name());
             if (e.member() != null) {
-                pd.setProperty("member", e.member());
+                problem.with("member", e.member());
             }
-            write(response, pd);
-            return;
+            throw problem;
         } catch (StorageException | IOException e) {
             ingest.discard();
             throw e;
@@ -262,23 +247,19 @@ class DicomWebController {
                   HttpServletResponse response) throws IOException {
         Optional<List<WadoService.Instance>> found = find(request, study, series, null);
         if (found.isEmpty()) {
-            notFound(response);
-            return;
+            throw notFound();
         }
         DicomPreviewResult result;
         try {
             result = wado.render(found.get());
         } catch (ObjectNotFoundException e) {
-            notFound(response);
-            return;
+            throw notFound();
         } catch (OwnerKeyDestroyedException e) {
-            gone(response);
-            return;
+            throw gone();
         }
         if (!result.available()) {
-            problem(response, HttpStatus.NOT_ACCEPTABLE, "no-preview", "No preview for this series: "
+            throw new ApiProblem(HttpStatus.NOT_ACCEPTABLE, "no-preview", "No preview for this series: "
                     + result.noPreviewReason() + ". Retrieve the instances instead.");
-            return;
         }
         response.setStatus(200);
         response.setContentType("image/png");
@@ -292,19 +273,16 @@ class DicomWebController {
                           String instance) throws IOException {
         Optional<List<WadoService.Instance>> found = find(request, study, series, instance);
         if (found.isEmpty()) {
-            notFound(response);
-            return;
+            throw notFound();
         }
         List<WadoService.Instance> instances = found.get();
         InputStream first;
         try {
             first = wado.open(instances.get(0));
         } catch (ObjectNotFoundException e) {
-            notFound(response);
-            return;
+            throw notFound();
         } catch (OwnerKeyDestroyedException e) {
-            gone(response);
-            return;
+            throw gone();
         }
         String boundary = UUID.randomUUID().toString();
         response.setStatus(200);
@@ -328,18 +306,15 @@ class DicomWebController {
                           String instance) throws IOException {
         Optional<List<WadoService.Instance>> found = find(request, study, series, instance);
         if (found.isEmpty()) {
-            notFound(response);
-            return;
+            throw notFound();
         }
         String body;
         try {
             body = wado.metadata(request, found.get());
         } catch (ObjectNotFoundException e) {
-            notFound(response);
-            return;
+            throw notFound();
         } catch (OwnerKeyDestroyedException e) {
-            gone(response);
-            return;
+            throw gone();
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         response.setStatus(200);
@@ -353,49 +328,25 @@ class DicomWebController {
         if (VaultPrincipal.current().isEmpty()) {
             return Optional.empty();
         }
-        return wado.instances(request, new FhirDispatch(server.getObject()), study, series, instance);
+        return wado.instances(request, dispatch, study, series, instance);
     }
 
     /** The object store or the database failed: 503, nothing half-answered (the request wrote nothing it kept). */
     @org.springframework.web.bind.annotation.ExceptionHandler({StorageException.class, IllegalStateException.class})
-    void unavailable(RuntimeException e, HttpServletResponse response) throws IOException {
+    ResponseEntity<byte[]> unavailable(RuntimeException e, HttpServletResponse response) {
         if (response.isCommitted()) {
             throw e;
         }
-        problem(response, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Image storage is unavailable; "
-                + "nothing was stored. Try again later.");
+        return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Image storage is unavailable; "
+                + "nothing was stored. Try again later.").toResponse();
     }
 
     /** The one answer for "unknown" and "not yours": same status, same body, whatever the UIDs. */
-    private void notFound(HttpServletResponse response) throws IOException {
-        problem(response, HttpStatus.NOT_FOUND, "not-found", "No such study, series or instance");
+    private static ApiProblem notFound() {
+        return new ApiProblem(HttpStatus.NOT_FOUND, "not-found", "No such study, series or instance");
     }
 
-    private void gone(HttpServletResponse response) throws IOException {
-        problem(response, HttpStatus.GONE, "erased", "The images were erased at the patient's request");
-    }
-
-    private void problem(HttpServletResponse response, HttpStatus status, String type, String detail)
-            throws IOException {
-        ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, detail);
-        pd.setType(URI.create(PROBLEM_BASE + type));
-        pd.setTitle(status.getReasonPhrase());
-        write(response, pd);
-    }
-
-    private void write(HttpServletResponse response, ProblemDetail pd) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", pd.getType().toString());
-        m.put("title", pd.getTitle());
-        m.put("status", pd.getStatus());
-        m.put("detail", pd.getDetail());
-        if (pd.getProperties() != null) {
-            m.putAll(pd.getProperties());
-        }
-        byte[] body = json.writeValueAsBytes(m);
-        response.setStatus(pd.getStatus());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+    private static ApiProblem gone() {
+        return new ApiProblem(HttpStatus.GONE, "erased", "The images were erased at the patient's request");
     }
 }

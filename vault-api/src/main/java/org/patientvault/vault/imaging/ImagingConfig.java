@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 import org.patientvault.storage.EncryptedObjectStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.patientvault.vault.VaultProperties;
 
 /** Beans of the DICOMweb feature; routes are in {@link DicomWebController}. */
 @Configuration(proxyBeanMethods = false)
@@ -18,8 +19,8 @@ class ImagingConfig {
 
     @Bean(destroyMethod = "shutdown")
     StowService stowService(FhirContext ctx, EncryptedObjectStore store, DataSource dataSource, DicomWebUrls urls,
-                            ImagingProperties props) {
-        return new StowService(ctx, store, new StudyLocks(dataSource), urls, props);
+                            ImagingProperties props, VaultProperties vault) {
+        return new StowService(ctx, store, new StudyLocks(dataSource), urls, props, vault);
     }
 
     @Bean

@@ -1,6 +1,5 @@
 package org.patientvault.vault.imaging;
 
-import java.time.ZoneId;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -9,7 +8,6 @@ import org.springframework.util.unit.DataSize;
  *
  * @param publicBaseUrl       the vault's URL as clients see it (e.g. {@code https://vault.example.org}), used in
  *                            RetrieveURLs and the ImagingStudy's Endpoint; empty = taken from each request. Default empty
- * @param zone                time zone of study dates without a Timezone Offset From UTC; default Asia/Shanghai
  * @param maxHeaderSize       largest part of an instance before its Pixel Data (read twice: once to find the patient,
  *                            once while storing); larger instances fail with 0xA700. Default 16MB
  * @param maxZipSize          largest total inflated size of a zip upload; default 8GB
@@ -20,13 +18,12 @@ import org.springframework.util.unit.DataSize;
  *                            larger ones get "no preview". Default 256MB
  */
 @ConfigurationProperties("vault.imaging")
-record ImagingProperties(String publicBaseUrl, ZoneId zone, DataSize maxHeaderSize, DataSize maxZipSize,
+record ImagingProperties(String publicBaseUrl, DataSize maxHeaderSize, DataSize maxZipSize,
                          DataSize maxZipEntrySize, Double maxZipRatio, Integer maxZipEntries,
                          DataSize maxPreviewSize) {
 
     ImagingProperties {
         publicBaseUrl = publicBaseUrl == null ? "" : publicBaseUrl.strip().replaceAll("/+$", "");
-        zone = zone == null ? ZoneId.of("Asia/Shanghai") : zone;
         maxHeaderSize = maxHeaderSize == null ? DataSize.ofMegabytes(16) : maxHeaderSize;
         maxZipSize = maxZipSize == null ? DataSize.ofGigabytes(8) : maxZipSize;
         maxZipEntrySize = maxZipEntrySize == null ? DataSize.ofGigabytes(2) : maxZipEntrySize;

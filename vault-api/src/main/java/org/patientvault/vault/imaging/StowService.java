@@ -41,6 +41,7 @@ import org.patientvault.vault.caller.FhirDispatch;
 import org.patientvault.vault.caller.VaultPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.patientvault.vault.VaultProperties;
 
 /**
  * STOW-RS ingest: one instance at a time, streamed. For each instance the header (everything before Pixel Data, at
@@ -379,14 +380,14 @@ final class StowService {
     });
 
     StowService(FhirContext ctx, EncryptedObjectStore store, StudyLocks locks, DicomWebUrls urls,
-                ImagingProperties props) {
+                ImagingProperties props, VaultProperties vault) {
         this.ctx = ctx;
         this.store = store;
         this.patients = new DicomPatients(ctx);
         this.studies = new CallerStudies(ctx);
         this.locks = locks;
         this.urls = urls;
-        this.mapper = new DicomStudyMapper(props.zone());
+        this.mapper = new DicomStudyMapper(vault.zone());
         this.maxHeader = (int) props.maxHeaderSize().toBytes();
     }
 

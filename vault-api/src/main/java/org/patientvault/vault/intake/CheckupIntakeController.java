@@ -1,11 +1,9 @@
 package org.patientvault.vault.intake;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,11 +23,10 @@ import org.patientvault.mapping.CheckupSource;
 import org.patientvault.mapping.ObservationNormalizer;
 import org.patientvault.mapping.TerminologyMapException;
 import org.patientvault.vault.caller.VaultPrincipal;
-import org.springframework.beans.factory.ObjectProvider;
+import org.patientvault.vault.problem.ApiProblem;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -39,9 +36,10 @@ import org.patientvault.vault.submission.SubmissionContext;
 /**
  * {@code POST /intake/checkup}: a clinic without FHIR uploads checkup results as CSV ({@code docs/checkup-csv.md}).
  *
- * <p>Only hospitals may call it (others: 403). The file is parsed and validated as a whole ({@link CheckupCsvParser}),
- * turned into one transaction Bundle with the hospital's terminology ({@link CheckupBundleBuilder}), and submitted
- * through the {@code /fhir} servlet ({@link FhirDispatch}), so it gets exactly what a FHIR submission gets:
+ * <p>Only hospitals may call it (others: 403, by the route rules of {@code ApiSecurityConfig}). The file is parsed
+ * and validated as a whole ({@link CheckupCsvParser}), turned into one transaction Bundle with the hospital's
+ * terminology ({@link CheckupBundleBuilder}), and submitted through the {@code /fhir} servlet ({@link FhirDispatch}),
+ * so it gets exactly what a FHIR submission gets:
  * authorization, validation, submitter tags, Provenance, replay detection, audit and the receipt. The answer is the
  * transaction-response Bundle with the submission receipt and the {@code terminology-summary} extension on
  * {@code Bundle.meta}.
@@ -56,32 +54,29 @@ import org.patientvault.vault.submission.SubmissionContext;
 @RestController
 class CheckupIntakeController {
 
-    static final String PROBLEM_BASE = "https://patientvault.org/problems/";
 
     private final CheckupCsvParser parser;
     private final long maxBytes;
     private final HospitalTerminology terminology;
-    private final ObjectProvider<RestfulServer> server;
+    private final FhirDispatch dispatch;
     private final FhirContext ctx;
 
     CheckupIntakeController(IntakeProperties props, HospitalTerminology terminology,
-                            ObjectProvider<RestfulServer> server, FhirContext ctx) {
+                            FhirDispatch dispatch, FhirContext ctx) {
         this.maxBytes = props.maxCsvSize().toBytes();
         this.parser = new CheckupCsvParser(maxBytes);
         this.terminology = terminology;
-        this.server = server;
+        this.dispatch = dispatch;
         this.ctx = ctx;
     }
 
     @PostMapping("/intake/checkup")
     ResponseEntity<?> checkup(HttpServletRequest request) throws IOException {
-        VaultPrincipal caller = VaultPrincipal.current().orElse(null);
-        if (caller == null || caller.kind() != VaultPrincipal.Kind.HOSPITAL) {
-            return problem(HttpStatus.FORBIDDEN, "forbidden", "Only hospitals may upload checkup results", List.of());
-        }
+        // Only hospitals reach this route (ApiSecurityConfig).
+        VaultPrincipal caller = VaultPrincipal.current().orElseThrow();
         String contentType = request.getContentType();
         if (contentType == null || !contentType.trim().toLowerCase(java.util.Locale.ROOT).startsWith("text/csv")) {
-            return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+            throw problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
                     "Send the file as Content-Type: text/csv; charset=utf-8 (or charset=gb18030), not "
                             + (contentType == null ? "(none)" : contentType), List.of());
         }
@@ -89,32 +84,32 @@ class CheckupIntakeController {
         try {
             charset = CheckupCsvParser.charsetOf(contentType);
         } catch (CheckupCsvException e) {
-            return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "csv-charset", "The charset is missing or not accepted",
+            throw problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "csv-charset", "The charset is missing or not accepted",
                     e.errors());
         }
         List<CheckupRow> rows;
         try {
             if (request.getContentLengthLong() > maxBytes) {
-                return tooLarge(request.getContentLengthLong());
+                throw tooLarge(request.getContentLengthLong());
             }
             try (InputStream in = request.getInputStream()) {
                 rows = parser.parse(in, charset.name());
             }
         } catch (CheckupCsvException e) {
-            return refusal(e);
+            throw refusal(e);
         }
         CheckupSource source = terminology.sourceOf(caller.orgCode());
         ObservationNormalizer normalizer;
         try {
             normalizer = terminology.normalizerFor(caller.orgCode());
         } catch (TerminologyMapException e) {
-            return problem(HttpStatus.UNPROCESSABLE_ENTITY, "conceptmap-conflict",
+            throw problem(HttpStatus.UNPROCESSABLE_ENTITY, "conceptmap-conflict",
                     "Your ConceptMaps contradict each other: " + e.getMessage(), List.of());
         }
         CheckupBundle built = new CheckupBundleBuilder(normalizer, idsFrom(caller.orgCode(), rows))
                 .build(rows, source);
         byte[] json = ctx.newJsonParser().encodeResourceToString(built.bundle()).getBytes(StandardCharsets.UTF_8);
-        FhirDispatch.Answer answer = new FhirDispatch(server.getObject()).postToBase(request, json,
+        FhirDispatch.Answer answer = dispatch.postToBase(request, json,
                 SubmissionContext.normalisedBefore(built.terminology()));
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.CONTENT_TYPE, answer.contentType() == null ? "application/fhir+json;charset=utf-8"
@@ -146,7 +141,7 @@ class CheckupIntakeController {
         return () -> UUID.nameUUIDFromBytes((prefix + ":" + n.getAndIncrement()).getBytes(StandardCharsets.UTF_8));
     }
 
-    private ResponseEntity<ProblemDetail> refusal(CheckupCsvException e) {
+    private ApiProblem refusal(CheckupCsvException e) {
         return switch (e.kind()) {
             case SIZE -> tooLarge(-1);
             case ENCODING -> problem(HttpStatus.BAD_REQUEST, "csv-encoding",
@@ -158,19 +153,16 @@ class CheckupIntakeController {
         };
     }
 
-    private ResponseEntity<ProblemDetail> tooLarge(long length) {
-        return problem(HttpStatus.PAYLOAD_TOO_LARGE, "csv-size", "The file exceeds the limit of " + maxBytes
+    private ApiProblem tooLarge(long length) {
+        throw problem(HttpStatus.PAYLOAD_TOO_LARGE, "csv-size", "The file exceeds the limit of " + maxBytes
                 + " bytes (vault.intake.max-csv-size)" + (length > 0 ? "; it has " + length + " bytes" : ""),
                 List.of(new CheckupCsvError(0, null, "file larger than " + maxBytes + " bytes")));
     }
 
-    static ResponseEntity<ProblemDetail> problem(HttpStatus status, String type, String detail,
-                                                 List<CheckupCsvError> errors) {
-        ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, detail);
-        pd.setType(URI.create(PROBLEM_BASE + type));
-        pd.setTitle(status.getReasonPhrase());
+    static ApiProblem problem(HttpStatus status, String type, String detail, List<CheckupCsvError> errors) {
+        ApiProblem problem = new ApiProblem(status, type, detail);
         if (!errors.isEmpty()) {
-            pd.setProperty("errors", errors.stream().map(err -> {
+            problem.with("errors", errors.stream().map(err -> {
                 Map<String, Object> m = new java.util.LinkedHashMap<>();
                 m.put("row", err.row());
                 m.put("column", err.column());
@@ -178,6 +170,6 @@ class CheckupIntakeController {
                 return m;
             }).toList());
         }
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
+        return problem;
     }
 }

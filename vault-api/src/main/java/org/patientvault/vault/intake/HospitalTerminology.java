@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import java.util.ArrayList;
+import java.time.ZoneId;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.ConceptMap;
@@ -16,6 +17,7 @@ import org.patientvault.mapping.TerminologyMaps;
 import org.patientvault.mapping.UcumUnits;
 import org.patientvault.vault.caller.SubmitterTag;
 import org.springframework.stereotype.Component;
+import org.patientvault.vault.VaultProperties;
 
 /**
  * The terminology in force for one hospital: the starter ConceptMaps (parsed once) plus the ConceptMaps that hospital
@@ -30,11 +32,11 @@ public class HospitalTerminology {
     private final DaoRegistry daos;
     private final TerminologyMaps starter;
     private final UcumUnits units = UcumUnits.standard();
-    private final IntakeProperties props;
+    private final ZoneId zone;
 
-    HospitalTerminology(FhirContext ctx, DaoRegistry daos, IntakeProperties props) {
+    HospitalTerminology(FhirContext ctx, DaoRegistry daos, VaultProperties vault) {
         this.daos = daos;
-        this.props = props;
+        this.zone = vault.zone();
         this.starter = TerminologyMaps.starter(ctx);
     }
 
@@ -63,6 +65,6 @@ public class HospitalTerminology {
     /** How a hospital's CSV rows become FHIR: its MRN system and its local code system, keyed by its client id. */
     CheckupSource sourceOf(String orgCode) {
         return new CheckupSource(orgCode, IdentitySystems.BASE + "/sid/mrn/" + orgCode,
-                IdentitySystems.BASE + "/CodeSystem/local/" + orgCode, props.zone());
+                IdentitySystems.BASE + "/CodeSystem/local/" + orgCode, zone);
     }
 }

@@ -1,13 +1,11 @@
 package org.patientvault.vault.objects;
 
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.patientvault.storage.ReconcileReport;
-import org.patientvault.vault.caller.VaultPrincipal;
+import org.patientvault.vault.problem.ApiProblem;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -16,17 +14,14 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /api/admin/objects/reconcile}: one object-reconciler pass now (e.g. after a crash, instead of waiting
  * for {@code vault.s3.reconcile-interval}), answered with its report as JSON. Admin callers only (403 problem JSON
- * otherwise; the route reveals no record); 409 when another replica is running a pass. Behind the same bearer-token
- * security as {@code /fhir}.
+ * otherwise, by the route rules of {@code ApiSecurityConfig}; the route reveals no record); 409 when another replica
+ * is running a pass. Behind the same bearer-token security as {@code /fhir}.
  *
  * <p>Cost: one listing of {@code binary/} and one query over the versions that mention an externalised blob.
  */
 @RestController
 @RequestMapping("/api/admin/objects")
 class ReconcileController {
-
-    private static final URI FORBIDDEN_TYPE = URI.create("https://patientvault.org/problems/admin-only");
-    private static final URI BUSY_TYPE = URI.create("https://patientvault.org/problems/reconcile-running");
 
     private final BinaryReconciliation reconciliation;
 
@@ -37,13 +32,9 @@ class ReconcileController {
     @PostMapping(value = "/reconcile", produces = {MediaType.APPLICATION_JSON_VALUE,
             MediaType.APPLICATION_PROBLEM_JSON_VALUE})
     ResponseEntity<?> reconcile() {
-        if (VaultPrincipal.current().filter(p -> p.kind() == VaultPrincipal.Kind.ADMIN).isEmpty()) {
-            return problem(HttpStatus.FORBIDDEN, FORBIDDEN_TYPE, "Admin only",
-                    "Only an administrator may run the object reconciler");
-        }
         return reconciliation.runOnce().<ResponseEntity<?>>map(r -> ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_JSON).body(json(r)))
-                .orElseGet(() -> problem(HttpStatus.CONFLICT, BUSY_TYPE, "Reconciliation running",
+                .orElseThrow(() -> new ApiProblem(HttpStatus.CONFLICT, "reconcile-running", "Reconciliation running",
                         "Another replica is running the object reconciler; try again later"));
     }
 
@@ -57,12 +48,5 @@ class ReconcileController {
         m.put("abortedUploads", r.abortedUploads());
         m.put("tookMillis", r.took().toMillis());
         return m;
-    }
-
-    private static ResponseEntity<?> problem(HttpStatus status, URI type, String title, String detail) {
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
-        p.setTitle(title);
-        p.setType(type);
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
     }
 }

@@ -1,6 +1,5 @@
 package org.patientvault.vault.quality;
 
-import java.time.ZoneId;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -10,16 +9,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                      exactly as before, without scores, receipts or scorecard rows
  * @param scorecardDays how many days of submissions a scorecard covers (default 90)
  * @param topIssues     how many recurring issues a scorecard lists (default 10)
- * @param zone          the zone in which scorecard days are cut (default Asia/Shanghai)
  */
 @ConfigurationProperties("vault.quality")
-public record QualityProperties(Boolean enabled, Integer scorecardDays, Integer topIssues, ZoneId zone) {
+public record QualityProperties(Boolean enabled, Integer scorecardDays, Integer topIssues) {
 
     public QualityProperties {
         enabled = enabled == null || enabled;
         scorecardDays = scorecardDays == null ? 90 : scorecardDays;
         topIssues = topIssues == null ? 10 : topIssues;
-        zone = zone == null ? ZoneId.of("Asia/Shanghai") : zone;
         if (scorecardDays <= 0 || topIssues <= 0) {
             throw new IllegalArgumentException("vault.quality.scorecard-days and vault.quality.top-issues must be > 0,"
                     + " got " + scorecardDays + " and " + topIssues);

@@ -1,10 +1,9 @@
 package org.patientvault.vault.quality;
 
-import java.net.URI;
 import org.patientvault.vault.caller.VaultPrincipal;
+import org.patientvault.vault.problem.ApiProblem;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,8 +19,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/quality/scorecards")
 class QualityScorecardController {
 
-    private static final URI NOT_FOUND_TYPE = URI.create("https://patientvault.org/problems/scorecard-not-found");
-
     private final QualityScorecards scorecards;
 
     QualityScorecardController(QualityScorecards scorecards) {
@@ -33,14 +30,8 @@ class QualityScorecardController {
     ResponseEntity<?> card(@PathVariable String orgCode) {
         return scorecards.card(VaultPrincipal.current(), orgCode)
                 .<ResponseEntity<?>>map(c -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(c))
-                .orElseGet(() -> {
-                    // Not yours, unknown, or no scored submissions: one answer, so existence does not leak.
-                    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
-                            "No scorecard for organization '" + orgCode + "' that you may read");
-                    problem.setTitle("Scorecard not found");
-                    problem.setType(NOT_FOUND_TYPE);
-                    return ResponseEntity.status(HttpStatus.NOT_FOUND)
-                            .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
-                });
+                // Not yours, unknown, or no scored submissions: one answer, so existence does not leak.
+                .orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "scorecard-not-found", "Scorecard not found",
+                        "No scorecard for organization '" + orgCode + "' that you may read"));
     }
 }

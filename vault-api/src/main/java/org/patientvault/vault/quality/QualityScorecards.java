@@ -7,6 +7,7 @@ import org.patientvault.mapping.QualityScorecard;
 import org.patientvault.vault.caller.VaultPrincipal;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import org.patientvault.vault.VaultProperties;
 
 /**
  * Per-hospital scorecards over the stored submission results of the last {@code vault.quality.scorecard-days}, with
@@ -23,9 +24,10 @@ class QualityScorecards {
     private final Duration window;
     private final Clock clock;
 
-    QualityScorecards(QualityTables tables, QualityProperties props, ObjectProvider<Clock> clock) {
+    QualityScorecards(QualityTables tables, QualityProperties props, VaultProperties vault,
+                      ObjectProvider<Clock> clock) {
         this.tables = tables;
-        this.scorecard = new QualityScorecard(props.zone(), props.topIssues());
+        this.scorecard = new QualityScorecard(vault.zone(), props.topIssues());
         this.window = Duration.ofDays(props.scorecardDays());
         this.clock = clock.getIfAvailable(Clock::systemUTC);
     }

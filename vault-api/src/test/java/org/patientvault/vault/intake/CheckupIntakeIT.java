@@ -226,7 +226,8 @@ class CheckupIntakeIT extends FhirIT {
         // alice's first authenticated request links her account (possibly creating her Patient): count after it.
         assertProblem(post(csv, "text/csv; charset=utf-8", aliceToken), 403, -1, null);
         Map<String, Integer> before = counts();
-        assertProblem(post(csv, "text/csv; charset=utf-8", aliceToken), 403, -1, null);
+        assertThat(assertProblem(post(csv, "text/csv; charset=utf-8", aliceToken), 403, -1, null).get("detail")
+                .asText()).contains("Only hospitals");
         assertThat(counts()).isEqualTo(before);
     }
 

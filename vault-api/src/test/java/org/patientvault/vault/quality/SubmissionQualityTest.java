@@ -44,7 +44,7 @@ class SubmissionQualityTest {
     private final DaoRegistry daos = mock(DaoRegistry.class);
 
     private SubmissionQuality quality(boolean enabled) {
-        return new SubmissionQuality(SCORER, tables, daos, FHIR, new QualityProperties(enabled, null, null, null));
+        return new SubmissionQuality(SCORER, tables, daos, FHIR, new QualityProperties(enabled, null, null));
     }
 
     /** What HAPI answers for a transaction: one entry per request entry, with its own storage outcome. */
