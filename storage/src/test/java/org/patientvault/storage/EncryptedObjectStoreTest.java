@@ -14,6 +14,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.patientvault.storage.testing.PatternStream;
 
 class EncryptedObjectStoreTest {
 
@@ -319,37 +320,5 @@ class EncryptedObjectStoreTest {
 
     static String sha256(byte[] b) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    }
-
-    /** Deterministic generated stream of a given length. */
-    static final class PatternStream extends InputStream {
-        private long remaining;
-        private long pos;
-
-        PatternStream(long length) {
-            this.remaining = length;
-        }
-
-        @Override
-        public int read() {
-            if (remaining == 0) {
-                return -1;
-            }
-            remaining--;
-            return (int) (pos++ * 31 >>> 3) & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (remaining == 0) {
-                return -1;
-            }
-            int n = (int) Math.min(len, remaining);
-            for (int i = 0; i < n; i++) {
-                b[off + i] = (byte) (pos++ * 31 >>> 3);
-            }
-            remaining -= n;
-            return n;
-        }
     }
 }

@@ -1,6 +1,7 @@
 package org.patientvault.storage;
 
 import java.time.Duration;
+import org.patientvault.storage.testing.PatternStream;
 
 /** Child-process entry for {@link ObjectStoreIT}: uploads an endless stream until it is killed with SIGKILL. */
 public final class KilledUploader {
@@ -13,7 +14,7 @@ public final class KilledUploader {
         try (MinioObjectStore raw = new MinioObjectStore(settings)) {
             EncryptedObjectStore store = new EncryptedObjectStore(raw, new byte[32], 64 * 1024, 40L << 30,
                     Duration.ZERO);
-            store.put("pat-k", args[2], new EncryptedObjectStoreTest.PatternStream(Long.MAX_VALUE / 2), -1, null);
+            store.put("pat-k", args[2], new PatternStream(Long.MAX_VALUE / 2), -1, null);
         }
         System.exit(3); // never reached while the stream is endless
     }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.patientvault.storage.testing.PatternStream;
 
 /** Through the MinIO SDK over HTTP against S3Proxy running as a separate process. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -106,7 +107,7 @@ class ObjectStoreIT {
     @Test
     void encryptedMultipartUnknownLengthRoundTripWithRangesAcrossParts() throws Exception {
         long size = 17 * MIB + 12345; // four parts of 5 MiB ciphertext
-        StoredObject s = store.put("pat-7", "blob/mp", new EncryptedObjectStoreTest.PatternStream(size),
+        StoredObject s = store.put("pat-7", "blob/mp", new PatternStream(size),
                 ObjectStore.UNKNOWN_LENGTH, "application/dicom");
         assertThat(s.size()).isEqualTo(size);
         assertThat(sha256(store.get("blob/mp"))).isEqualTo(s.sha256Hex());
@@ -132,23 +133,20 @@ class ObjectStoreIT {
     @Test
     void badInputsFailTypedAndLeaveNoObjectAndNoPartsBehind() throws Exception {
         // declared longer than the stream, ending in the third part
-        assertThatThrownBy(() -> raw.put("bad/truncated", new EncryptedObjectStoreTest.PatternStream(12 * MIB),
-                13 * MIB, null))
+        assertThatThrownBy(() -> raw.put("bad/truncated", new PatternStream(12 * MIB), 13 * MIB, null))
                 .isInstanceOfSatisfying(StorageInputException.class,
                         e -> assertThat(e.reason()).isEqualTo(StorageInputException.Reason.TRUNCATED));
         // stream longer than declared
-        assertThatThrownBy(() -> raw.put("bad/longer", new EncryptedObjectStoreTest.PatternStream(11 * MIB),
-                10 * MIB, null))
+        assertThatThrownBy(() -> raw.put("bad/longer", new PatternStream(11 * MIB), 10 * MIB, null))
                 .isInstanceOfSatisfying(StorageInputException.class,
                         e -> assertThat(e.reason()).isEqualTo(StorageInputException.Reason.LENGTH_MISMATCH));
         // over the maximum, unknown length (found out mid-upload)
-        assertThatThrownBy(() -> store.put("o", "bad/huge", new EncryptedObjectStoreTest.PatternStream(41 * MIB), -1,
-                null))
+        assertThatThrownBy(() -> store.put("o", "bad/huge", new PatternStream(41 * MIB), -1, null))
                 .isInstanceOfSatisfying(StorageInputException.class,
                         e -> assertThat(e.reason()).isEqualTo(StorageInputException.Reason.TOO_LARGE));
         // the client's connection dies after 7 MiB
         InputStream dying = new InputStream() {
-            final InputStream in = new EncryptedObjectStoreTest.PatternStream(7 * MIB);
+            final InputStream in = new PatternStream(7 * MIB);
 
             @Override
             public int read() throws IOException {

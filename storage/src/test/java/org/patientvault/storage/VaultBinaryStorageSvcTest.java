@@ -22,6 +22,7 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.patientvault.storage.testing.PatternStream;
 
 class VaultBinaryStorageSvcTest {
 
@@ -94,7 +95,7 @@ class VaultBinaryStorageSvcTest {
     @Test
     void badInputMapsToHapi4xxAndLeavesNothing() {
         assertThatThrownBy(() -> svc.storeBinaryContent(binaryId, "big", "x",
-                new EncryptedObjectStoreTest.PatternStream((1 << 20) + 1), (RequestDetails) null))
+                new PatternStream((1 << 20) + 1), (RequestDetails) null))
                 .isInstanceOf(PayloadTooLargeException.class);
         assertThatThrownBy(() -> svc.storeBinaryContent(binaryId, "empty", "x", new ByteArrayInputStream(new byte[0]),
                 (RequestDetails) null)).isInstanceOf(InvalidRequestException.class).hasMessageContaining("empty");
