@@ -12,8 +12,9 @@ import java.util.Map;
  * @param contentType  the content type given at put, or null
  * @param metadata     user metadata given at put (lower-case keys, without the {@code x-amz-meta-} prefix)
  */
-public record ObjectInfo(String key, long size, Instant lastModified, String contentType, Map<String, String> metadata) {
-  public ObjectInfo {
-    metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
-  }
+public record ObjectInfo(String key, long size, Instant lastModified, String contentType,
+        Map<String, String> metadata) {
+    public ObjectInfo {
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
 }

@@ -6,13 +6,13 @@ package org.patientvault.storage;
  * an unauthenticated segment is ever returned. Maps to 500 (it is the server's data that is wrong).
  */
 public class ObjectIntegrityException extends StorageException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public ObjectIntegrityException(String message) {
-    super(message);
-  }
+    public ObjectIntegrityException(String message) {
+        super(message);
+    }
 
-  public ObjectIntegrityException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public ObjectIntegrityException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -22,64 +22,64 @@ import java.util.stream.Stream;
  */
 public interface ObjectStore extends AutoCloseable {
 
-  /** Unknown length: the stream is read to its end. */
-  long UNKNOWN_LENGTH = -1;
+    /** Unknown length: the stream is read to its end. */
+    long UNKNOWN_LENGTH = -1;
 
-  /**
-   * Stores the stream under the key, replacing any object there. Cost: one PUT for objects below the part size,
-   * otherwise a multipart upload with at most two parts buffered (one uploading, one filling).
-   *
-   * @param length exact byte count, or {@link #UNKNOWN_LENGTH}; a stream that ends early or runs longer fails with
-   *               {@link StorageInputException} and stores nothing
-   * @param contentType content type, may be null
-   * @param metadata user metadata (ASCII keys and values), may be empty
-   */
-  ObjectInfo put(String key, InputStream data, long length, String contentType, Map<String, String> metadata);
+    /**
+     * Stores the stream under the key, replacing any object there. Cost: one PUT for objects below the part size,
+     * otherwise a multipart upload with at most two parts buffered (one uploading, one filling).
+     *
+     * @param length exact byte count, or {@link #UNKNOWN_LENGTH}; a stream that ends early or runs longer fails with
+     *               {@link StorageInputException} and stores nothing
+     * @param contentType content type, may be null
+     * @param metadata user metadata (ASCII keys and values), may be empty
+     */
+    ObjectInfo put(String key, InputStream data, long length, String contentType, Map<String, String> metadata);
 
-  /** {@link #put(String, InputStream, long, String, Map)} without user metadata. */
-  default ObjectInfo put(String key, InputStream data, long length, String contentType) {
-    return put(key, data, length, contentType, Map.of());
-  }
+    /** {@link #put(String, InputStream, long, String, Map)} without user metadata. */
+    default ObjectInfo put(String key, InputStream data, long length, String contentType) {
+        return put(key, data, length, contentType, Map.of());
+    }
 
-  /** Streams the whole object. The caller closes the stream. */
-  InputStream get(String key);
+    /** Streams the whole object. The caller closes the stream. */
+    InputStream get(String key);
 
-  /**
-   * Streams {@code length} bytes starting at {@code offset} (one ranged GET). A range that runs past the end is cut
-   * at the end. The caller closes the stream.
-   */
-  InputStream get(String key, long offset, long length);
+    /**
+     * Streams {@code length} bytes starting at {@code offset} (one ranged GET). A range that runs past the end is cut
+     * at the end. The caller closes the stream.
+     */
+    InputStream get(String key, long offset, long length);
 
-  /** Metadata of the object; {@link ObjectNotFoundException} if absent. One HEAD request. */
-  ObjectInfo stat(String key);
+    /** Metadata of the object; {@link ObjectNotFoundException} if absent. One HEAD request. */
+    ObjectInfo stat(String key);
 
-  /** Whether an object exists under the key. One HEAD request. */
-  boolean exists(String key);
+    /** Whether an object exists under the key. One HEAD request. */
+    boolean exists(String key);
 
-  /** Deletes the object; deleting an absent key is not an error. */
-  void delete(String key);
+    /** Deletes the object; deleting an absent key is not an error. */
+    void delete(String key);
 
-  /**
-   * Lazily lists objects whose key starts with the prefix (recursively), one page per request. Used by the
-   * reconciler; close the stream when done early.
-   */
-  Stream<ObjectInfo> list(String prefix);
+    /**
+     * Lazily lists objects whose key starts with the prefix (recursively), one page per request. Used by the
+     * reconciler; close the stream when done early.
+     */
+    Stream<ObjectInfo> list(String prefix);
 
-  /**
-   * A presigned GET URL valid for {@code expiry} (1 s to 7 days). Anyone holding it can read the stored bytes
-   * without credentials, so hand it only to the intended recipient. No network call.
-   */
-  URI presignGet(String key, Duration expiry);
+    /**
+     * A presigned GET URL valid for {@code expiry} (1 s to 7 days). Anyone holding it can read the stored bytes
+     * without credentials, so hand it only to the intended recipient. No network call.
+     */
+    URI presignGet(String key, Duration expiry);
 
-  /**
-   * Aborts multipart uploads under the prefix that were started before the given instant and never completed
-   * (left by a process killed mid-upload; invisible to reads but holding disk). Returns how many were aborted.
-   * Uploads whose start time the server does not report are treated as old only if {@code initiatedBefore} is
-   * not after "now minus one day". One LIST request per 1000 uploads plus one DELETE each.
-   */
-  int abortIncompleteUploads(String prefix, java.time.Instant initiatedBefore);
+    /**
+     * Aborts multipart uploads under the prefix that were started before the given instant and never completed
+     * (left by a process killed mid-upload; invisible to reads but holding disk). Returns how many were aborted.
+     * Uploads whose start time the server does not report are treated as old only if {@code initiatedBefore} is
+     * not after "now minus one day". One LIST request per 1000 uploads plus one DELETE each.
+     */
+    int abortIncompleteUploads(String prefix, java.time.Instant initiatedBefore);
 
-  /** Releases connections and threads. */
-  @Override
-  void close();
+    /** Releases connections and threads. */
+    @Override
+    void close();
 }

@@ -25,80 +25,83 @@ import org.slf4j.LoggerFactory;
  */
 public final class OrphanReconciler {
 
-  private static final Logger LOG = LoggerFactory.getLogger(OrphanReconciler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OrphanReconciler.class);
 
-  private final ObjectStore store;
-  private final String prefix;
-  private final Predicate<String> isReferenced;
-  private final Duration gracePeriod;
-  private final Clock clock;
+    private final ObjectStore store;
+    private final String prefix;
+    private final Predicate<String> isReferenced;
+    private final Duration gracePeriod;
+    private final Clock clock;
 
-  /**
-   * @param store        the raw store ({@link EncryptedObjectStore#objects()})
-   * @param prefix       key prefix to sweep, e.g. {@link VaultBinaryStorageSvc#OBJECT_PREFIX}; never {@code keys/}
-   * @param isReferenced given the key with the prefix removed (for HAPI blobs: the binary content id), whether a
-   *                     committed row references it
-   * @param gracePeriod  minimum age before an unreferenced object is deleted (at least 1 minute)
-   */
-  public OrphanReconciler(ObjectStore store, String prefix, Predicate<String> isReferenced, Duration gracePeriod) {
-    this(store, prefix, isReferenced, gracePeriod, Clock.systemUTC(), Duration.ofMinutes(1));
-  }
-
-  /** For tests: a clock and a lower floor for the grace period. */
-  OrphanReconciler(ObjectStore store, String prefix, Predicate<String> isReferenced, Duration gracePeriod, Clock clock,
-      Duration minimumGrace) {
-    if (store == null || isReferenced == null || clock == null) {
-      throw new StorageConfigException("Reconciler needs a store, a reference check and a clock");
+    /**
+     * @param store        the raw store ({@link EncryptedObjectStore#objects()})
+     * @param prefix       key prefix to sweep, e.g. {@link VaultBinaryStorageSvc#OBJECT_PREFIX}; never {@code keys/}
+     * @param isReferenced given the key with the prefix removed (for HAPI blobs: the binary content id), whether a
+     *                     committed row references it
+     * @param gracePeriod  minimum age before an unreferenced object is deleted (at least 1 minute)
+     */
+    public OrphanReconciler(ObjectStore store, String prefix, Predicate<String> isReferenced, Duration gracePeriod) {
+        this(store, prefix, isReferenced, gracePeriod, Clock.systemUTC(), Duration.ofMinutes(1));
     }
-    if (prefix == null || prefix.isEmpty() || !prefix.endsWith("/") || prefix.startsWith("keys/")) {
-      throw new StorageConfigException("Reconciler prefix must be a non-empty 'folder/' other than keys/, got '" + prefix + "'");
-    }
-    if (gracePeriod == null || gracePeriod.compareTo(minimumGrace) < 0) {
-      throw new StorageConfigException("Reconciler grace period must be at least " + minimumGrace + ", got " + gracePeriod);
-    }
-    this.store = store;
-    this.prefix = prefix;
-    this.isReferenced = isReferenced;
-    this.gracePeriod = gracePeriod;
-    this.clock = clock;
-  }
 
-  /** One pass over the prefix. */
-  public ReconcileReport reconcile() {
-    Instant started = clock.instant();
-    Instant cutoff = started.minus(gracePeriod);
-    long scanned = 0;
-    long deleted = 0;
-    long referenced = 0;
-    long young = 0;
-    long failed = 0;
-    try (Stream<ObjectInfo> objects = store.list(prefix)) {
-      for (Iterator<ObjectInfo> it = objects.iterator(); it.hasNext(); ) {
-        ObjectInfo o = it.next();
-        scanned++;
-        if (o.lastModified() == null || o.lastModified().isAfter(cutoff)) {
-          young++;
-          continue;
+    /** For tests: a clock and a lower floor for the grace period. */
+    OrphanReconciler(ObjectStore store, String prefix, Predicate<String> isReferenced, Duration gracePeriod,
+            Clock clock, Duration minimumGrace) {
+        if (store == null || isReferenced == null || clock == null) {
+            throw new StorageConfigException("Reconciler needs a store, a reference check and a clock");
         }
-        String id = o.key().substring(prefix.length());
-        if (isReferenced.test(id)) {
-          referenced++;
-          continue;
+        if (prefix == null || prefix.isEmpty() || !prefix.endsWith("/") || prefix.startsWith("keys/")) {
+            throw new StorageConfigException("Reconciler prefix must be a non-empty 'folder/' other than keys/, got '"
+                    + prefix + "'");
         }
-        try {
-          store.delete(o.key());
-          deleted++;
-        } catch (StorageException e) {
-          failed++;
-          LOG.warn("Could not delete an orphaned object ({}); will retry next pass", e.getClass().getSimpleName());
+        if (gracePeriod == null || gracePeriod.compareTo(minimumGrace) < 0) {
+            throw new StorageConfigException("Reconciler grace period must be at least " + minimumGrace + ", got "
+                    + gracePeriod);
         }
-      }
+        this.store = store;
+        this.prefix = prefix;
+        this.isReferenced = isReferenced;
+        this.gracePeriod = gracePeriod;
+        this.clock = clock;
     }
-    long aborted = store.abortIncompleteUploads(prefix, cutoff);
-    ReconcileReport report = new ReconcileReport(scanned, deleted, referenced, young, failed, aborted,
-        Duration.between(started, clock.instant()));
-    LOG.info("Reconciled {}: scanned {}, deleted {}, referenced {}, young {}, failed {}, aborted uploads {}", prefix,
-        scanned, deleted, referenced, young, failed, aborted);
-    return report;
-  }
+
+    /** One pass over the prefix. */
+    public ReconcileReport reconcile() {
+        Instant started = clock.instant();
+        Instant cutoff = started.minus(gracePeriod);
+        long scanned = 0;
+        long deleted = 0;
+        long referenced = 0;
+        long young = 0;
+        long failed = 0;
+        try (Stream<ObjectInfo> objects = store.list(prefix)) {
+            for (Iterator<ObjectInfo> it = objects.iterator(); it.hasNext(); ) {
+                ObjectInfo o = it.next();
+                scanned++;
+                if (o.lastModified() == null || o.lastModified().isAfter(cutoff)) {
+                    young++;
+                    continue;
+                }
+                String id = o.key().substring(prefix.length());
+                if (isReferenced.test(id)) {
+                    referenced++;
+                    continue;
+                }
+                try {
+                    store.delete(o.key());
+                    deleted++;
+                } catch (StorageException e) {
+                    failed++;
+                    LOG.warn("Could not delete an orphaned object ({}); will retry next pass",
+                            e.getClass().getSimpleName());
+                }
+            }
+        }
+        long aborted = store.abortIncompleteUploads(prefix, cutoff);
+        ReconcileReport report = new ReconcileReport(scanned, deleted, referenced, young, failed, aborted,
+                Duration.between(started, clock.instant()));
+        LOG.info("Reconciled {}: scanned {}, deleted {}, referenced {}, young {}, failed {}, aborted uploads {}",
+                prefix, scanned, deleted, referenced, young, failed, aborted);
+        return report;
+    }
 }

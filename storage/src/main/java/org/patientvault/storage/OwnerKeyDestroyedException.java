@@ -5,9 +5,9 @@ package org.patientvault.storage;
  * ({@link EncryptedObjectStore#destroyOwnerKey(String)}). The data is permanently unreadable; maps to 410 Gone.
  */
 public final class OwnerKeyDestroyedException extends StorageException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public OwnerKeyDestroyedException(String message) {
-    super(message);
-  }
+    public OwnerKeyDestroyedException(String message) {
+        super(message);
+    }
 }

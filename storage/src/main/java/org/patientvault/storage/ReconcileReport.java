@@ -16,10 +16,10 @@ import java.time.Duration;
  * @param took       wall time of the pass
  */
 public record ReconcileReport(long scanned, long deleted, long referenced, long young, long failed, long abortedUploads,
-    Duration took) {
+        Duration took) {
 
-  /** Objects kept, for whatever reason. */
-  public long kept() {
-    return referenced + young;
-  }
+    /** Objects kept, for whatever reason. */
+    public long kept() {
+        return referenced + young;
+    }
 }

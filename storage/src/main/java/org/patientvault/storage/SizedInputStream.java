@@ -9,15 +9,15 @@ import java.io.InputStream;
  */
 final class SizedInputStream extends FilterInputStream {
 
-  private final long size;
+    private final long size;
 
-  SizedInputStream(InputStream in, long size) {
-    super(in);
-    this.size = size;
-  }
+    SizedInputStream(InputStream in, long size) {
+        super(in);
+        this.size = size;
+    }
 
-  /** Stored bytes of the object. */
-  long size() {
-    return size;
-  }
+    /** Stored bytes of the object. */
+    long size() {
+        return size;
+    }
 }

@@ -5,13 +5,13 @@ package org.patientvault.storage;
  * concrete subtype to a status (see each subtype's contract).
  */
 public abstract class StorageException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  protected StorageException(String message) {
-    super(message);
-  }
+    protected StorageException(String message) {
+        super(message);
+    }
 
-  protected StorageException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    protected StorageException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

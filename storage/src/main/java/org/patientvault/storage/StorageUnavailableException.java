@@ -5,9 +5,9 @@ package org.patientvault.storage;
  * 5xx, rejected credentials). The application maps it to 503. Nothing half-written remains when it is thrown by a put.
  */
 public final class StorageUnavailableException extends StorageException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public StorageUnavailableException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public StorageUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

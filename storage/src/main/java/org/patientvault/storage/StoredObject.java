@@ -12,4 +12,5 @@ import java.time.Instant;
  * @param contentType content type given at put, or null
  * @param created     when the object was completed
  */
-public record StoredObject(String key, String owner, long size, String sha256Hex, String contentType, Instant created) {}
+public record StoredObject(String key, String owner, long size, String sha256Hex, String contentType,
+        Instant created) {}

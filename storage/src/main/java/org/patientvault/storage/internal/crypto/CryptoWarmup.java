@@ -12,38 +12,39 @@ import javax.crypto.SecretKey;
  */
 public final class CryptoWarmup {
 
-  private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
 
-  private CryptoWarmup() {}
+    private CryptoWarmup() {}
 
-  /** Starts the warm-up once per JVM; returns immediately. */
-  public static void startOnce() {
-    if (!STARTED.compareAndSet(false, true)) {
-      return;
+    /** Starts the warm-up once per JVM; returns immediately. */
+    public static void startOnce() {
+        if (!STARTED.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(CryptoWarmup::run, "storage-crypto-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
-    Thread t = new Thread(CryptoWarmup::run, "storage-crypto-warmup");
-    t.setDaemon(true);
-    t.setPriority(Thread.MIN_PRIORITY);
-    t.start();
-  }
 
-  static void run() {
-    try {
-      Cipher cipher = SegmentFormat.newCipher();
-      SecretKey key = SegmentFormat.aesKey(SegmentFormat.randomBytes(32));
-      byte[] prefix = SegmentFormat.randomBytes(SegmentFormat.PREFIX);
-      byte[] digest = SegmentFormat.randomBytes(32);
-      byte[] plain = new byte[2048];
-      byte[] sealed = new byte[plain.length + SegmentFormat.TAG];
-      byte[] opened = new byte[sealed.length];
-      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-      for (int i = 0; i < 20_000; i++) {
-        int n = SegmentFormat.seal(cipher, key, prefix, digest, i, SegmentFormat.FLAG_MORE, plain, plain.length, sealed);
-        SegmentFormat.open(cipher, key, prefix, digest, i, SegmentFormat.FLAG_MORE, sealed, n, opened);
-        sha.update(plain);
-      }
-    } catch (Exception | LinkageError e) {
-      // Warm-up is an optimisation only; the real paths report their own failures.
+    static void run() {
+        try {
+            Cipher cipher = SegmentFormat.newCipher();
+            SecretKey key = SegmentFormat.aesKey(SegmentFormat.randomBytes(32));
+            byte[] prefix = SegmentFormat.randomBytes(SegmentFormat.PREFIX);
+            byte[] digest = SegmentFormat.randomBytes(32);
+            byte[] plain = new byte[2048];
+            byte[] sealed = new byte[plain.length + SegmentFormat.TAG];
+            byte[] opened = new byte[sealed.length];
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (int i = 0; i < 20_000; i++) {
+                int n = SegmentFormat.seal(cipher, key, prefix, digest, i, SegmentFormat.FLAG_MORE, plain, plain.length,
+                        sealed);
+                SegmentFormat.open(cipher, key, prefix, digest, i, SegmentFormat.FLAG_MORE, sealed, n, opened);
+                sha.update(plain);
+            }
+        } catch (Exception | LinkageError e) {
+            // Warm-up is an optimisation only; the real paths report their own failures.
+        }
     }
-  }
 }

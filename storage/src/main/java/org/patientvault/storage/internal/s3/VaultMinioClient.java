@@ -11,13 +11,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class VaultMinioClient extends MinioAsyncClient {
 
-  public VaultMinioClient(MinioAsyncClient client) {
-    super(client);
-  }
+    public VaultMinioClient(MinioAsyncClient client) {
+        super(client);
+    }
 
-  public CompletableFuture<ObjectWriteResponse> putBytes(
-      String bucket, String region, String key, byte[] data, int length, Multimap<String, String> headers)
-      throws Exception {
-    return putObjectAsync(bucket, region, key, data, length, headers, null);
-  }
+    public CompletableFuture<ObjectWriteResponse> putBytes(
+            String bucket, String region, String key, byte[] data, int length, Multimap<String, String> headers)
+            throws Exception {
+        return putObjectAsync(bucket, region, key, data, length, headers, null);
+    }
 }
