@@ -1,6 +1,7 @@
 package org.patientvault.vault;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -8,7 +9,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Dependencies point down only (DESIGN §2): this fails the build when a domain library reaches up. */
+/**
+ * Dependencies point down only (DESIGN §2): this fails the build when a domain library reaches up, an edge reaches
+ * around its ports, or vault-api's feature packages form a cycle.
+ */
 class ModuleBoundariesTest {
 
     private static JavaClasses classes;
@@ -51,6 +55,35 @@ class ModuleBoundariesTest {
         noClasses().that().resideOutsideOfPackage("org.patientvault.consent..")
                 .should().dependOnClassesThat().haveFullyQualifiedName("org.patientvault.consent.ConsentEngine")
                 .orShould().implement("ca.uhn.fhir.rest.server.interceptor.consent.IConsentService")
+                .check(classes);
+    }
+
+    /** vault-api's feature packages talk in one direction only (docs/architecture.md has the map). */
+    @Test
+    void vaultApiFeaturesAreFreeOfCycles() {
+        slices().matching("org.patientvault.vault.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    /**
+     * The edges (mobile-api, web) read and write only through their ports, which vault-api implements on the guarded
+     * /fhir path: never HAPI JPA (DAOs, the system DAO, search internals), JPA, the object store or vault-api itself.
+     */
+    @Test
+    void edgesNeverReachAroundTheGuardedPath() {
+        noClasses().that().resideInAnyPackage("org.patientvault.mobile..", "org.patientvault.web..")
+                .should().dependOnClassesThat().resideInAnyPackage("ca.uhn.fhir.jpa..", "jakarta.persistence..",
+                        "org.hibernate..", "org.springframework.jdbc..", "org.patientvault.storage..", "io.minio..",
+                        "org.patientvault.vault..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    /** Maven arrows: vault-api → web → mobile-api; the patient API does not know the browser UI. */
+    @Test
+    void mobileApiDoesNotImportWeb() {
+        noClasses().that().resideInAnyPackage("org.patientvault.mobile..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.patientvault.web..")
+                .allowEmptyShould(true)
                 .check(classes);
     }
 
