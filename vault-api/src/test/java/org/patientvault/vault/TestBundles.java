@@ -11,11 +11,12 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
+import org.patientvault.mapping.IdentitySystems;
 
 /** Small, valid hospital submissions for tests. */
 public final class TestBundles {
 
-    public static final String RESIDENT_ID = "https://patientvault.org/fhir/sid/cn-resident-id";
+    public static final String RESIDENT_ID = IdentitySystems.RESIDENT_ID;
 
     private TestBundles() {
     }

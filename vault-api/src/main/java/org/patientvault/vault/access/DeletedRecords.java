@@ -7,10 +7,10 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.IdType;
-import org.springframework.stereotype.Component;
 import org.patientvault.vault.caller.ResourceOwners;
 import org.patientvault.vault.caller.SubmitterTag;
 import org.patientvault.vault.caller.VaultPrincipal;
+import org.springframework.stereotype.Component;
 
 /**
  * Decides who may learn that a record was deleted.

@@ -10,7 +10,6 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +22,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.patientvault.consent.ConsentAuditRecord;
 import org.patientvault.consent.ConsentAuditSink;
+import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.vault.caller.ResourceOwners;
 import org.patientvault.vault.caller.VaultPrincipal;
 import org.slf4j.Logger;
@@ -138,7 +138,7 @@ public class AuditTrail implements ConsentAuditSink {
             switch (p.kind()) {
                 case PATIENT -> who.setWho(new Reference(p.patientReference()));
                 case HOSPITAL, AI_FIRM -> who.setWho(new Reference(p.organizationReference())
-                        .setIdentifier(new Identifier().setSystem("https://patientvault.org/fhir/sid/org")
+                        .setIdentifier(new Identifier().setSystem(IdentitySystems.ORGANIZATION)
                                 .setValue(p.orgCode())));
                 case ADMIN -> who.setWho(new Reference().setDisplay("admin " + p.subject()));
             }

@@ -28,8 +28,8 @@ import org.patientvault.consent.DataClass;
 import org.patientvault.consent.Purpose;
 import org.patientvault.consent.Recipient;
 import org.patientvault.consent.ResourceFacts;
-import org.springframework.stereotype.Component;
 import org.patientvault.vault.VaultProperties;
+import org.springframework.stereotype.Component;
 
 /**
  * {@code Patient/{id}/$consent-explain}: "would ai-lab get my CT from 2023 for AI training?" Evaluates a hypothetical

@@ -6,7 +6,6 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Consent;
@@ -17,12 +16,12 @@ import org.patientvault.consent.Requester;
 import org.patientvault.consent.ResourceOwner;
 import org.patientvault.consent.ResourceOwnership;
 import org.patientvault.consent.VaultConsentService;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.patientvault.vault.VaultProperties;
 import org.patientvault.vault.caller.ResourceOwners;
 import org.patientvault.vault.caller.SubmitterTag;
 import org.patientvault.vault.caller.VaultPrincipal;
-import org.patientvault.vault.VaultProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Connects the consent module's one {@code IConsentService} to the vault: who is asking (from the

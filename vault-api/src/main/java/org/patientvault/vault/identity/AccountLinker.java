@@ -16,11 +16,11 @@ import org.hl7.fhir.r4.model.Patient;
 import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.mapping.ResidentId;
 import org.patientvault.mapping.ResidentIdException;
+import org.patientvault.vault.caller.AccountDirectory;
+import org.patientvault.vault.caller.VaultPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.patientvault.vault.caller.AccountDirectory;
-import org.patientvault.vault.caller.VaultPrincipal;
 
 /**
  * Links token identities to vault resources, once: a patient's {@code sub} to one vault Patient (found by the

@@ -20,7 +20,6 @@ import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.mapping.PatientIdentityMerger;
 import org.patientvault.mapping.PatientIndex;
 import org.patientvault.mapping.ResidentId;
-import org.patientvault.vault.identity.AccountLinker;
 
 /**
  * {@link PatientIndex} over the JPA store, read as the system. A <em>vault</em> Patient is one that a person owns:

@@ -4,9 +4,9 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import javax.sql.DataSource;
 import org.patientvault.storage.EncryptedObjectStore;
+import org.patientvault.vault.VaultProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.patientvault.vault.VaultProperties;
 
 /** Beans of the DICOMweb feature; routes are in {@link DicomWebController}. */
 @Configuration(proxyBeanMethods = false)

@@ -37,11 +37,11 @@ import org.patientvault.storage.EncryptedObjectStore;
 import org.patientvault.storage.ObjectStore;
 import org.patientvault.storage.StorageException;
 import org.patientvault.storage.StoredObject;
+import org.patientvault.vault.VaultProperties;
 import org.patientvault.vault.caller.FhirDispatch;
 import org.patientvault.vault.caller.VaultPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.patientvault.vault.VaultProperties;
 
 /**
  * STOW-RS ingest: one instance at a time, streamed. For each instance the header (everything before Pixel Data, at

@@ -22,16 +22,15 @@ import org.patientvault.mapping.CheckupRow;
 import org.patientvault.mapping.CheckupSource;
 import org.patientvault.mapping.ObservationNormalizer;
 import org.patientvault.mapping.TerminologyMapException;
+import org.patientvault.vault.caller.FhirDispatch;
 import org.patientvault.vault.caller.VaultPrincipal;
 import org.patientvault.vault.problem.ApiProblem;
+import org.patientvault.vault.submission.SubmissionContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.patientvault.vault.caller.FhirDispatch;
-import org.patientvault.vault.submission.SubmissionContext;
 
 /**
  * {@code POST /intake/checkup}: a clinic without FHIR uploads checkup results as CSV ({@code docs/checkup-csv.md}).

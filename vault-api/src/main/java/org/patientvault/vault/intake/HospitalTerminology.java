@@ -5,8 +5,8 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
-import java.util.ArrayList;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.ConceptMap;
@@ -15,9 +15,9 @@ import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.mapping.ObservationNormalizer;
 import org.patientvault.mapping.TerminologyMaps;
 import org.patientvault.mapping.UcumUnits;
+import org.patientvault.vault.VaultProperties;
 import org.patientvault.vault.caller.SubmitterTag;
 import org.springframework.stereotype.Component;
-import org.patientvault.vault.VaultProperties;
 
 /**
  * The terminology in force for one hospital: the starter ConceptMaps (parsed once) plus the ConceptMaps that hospital

@@ -4,10 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.patientvault.mapping.QualityScorecard;
+import org.patientvault.vault.VaultProperties;
 import org.patientvault.vault.caller.VaultPrincipal;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
-import org.patientvault.vault.VaultProperties;
 
 /**
  * Per-hospital scorecards over the stored submission results of the last {@code vault.quality.scorecard-days}, with

@@ -3,6 +3,7 @@ package org.patientvault.vault.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.net.URI;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.vault.FhirIT;
 import org.patientvault.vault.devissuer.DevIssuerLogin;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 
 /**
  * Weak-evidence records (name + birth date + phone only) are never linked automatically: the matching patient sees

@@ -16,14 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.patientvault.mapping.CheckupCsvParser;
 import org.patientvault.mapping.CheckupRow;
 import org.patientvault.vault.VaultProperties;
-import org.patientvault.vault.problem.ApiProblem;
+import org.patientvault.vault.caller.FhirDispatch;
 import org.patientvault.vault.caller.VaultPrincipal;
+import org.patientvault.vault.problem.ApiProblem;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.util.unit.DataSize;
-import org.patientvault.vault.caller.FhirDispatch;
 
 /**
  * The refusals of {@code /intake/checkup} that happen before anything touches the FHIR server: media type and

@@ -13,12 +13,13 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
+import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.mapping.ResidentId;
 
 /** Checkup transactions for the quality tests: a clean one and one with injected defects. */
 final class QualityCheckups {
 
-    static final String RESIDENT_ID = "https://patientvault.org/fhir/sid/cn-resident-id";
+    static final String RESIDENT_ID = IdentitySystems.RESIDENT_ID;
     static final String TEST_IDS = "urn:patientvault:test:quality";
     static final String LOCAL_SYSTEM = "https://hosp-beijing.example.org/fhir/CodeSystem/lab";
     private static final AtomicInteger SEQ = new AtomicInteger(700);
