@@ -6,8 +6,8 @@ import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
 import java.util.ArrayList;
 import java.util.List;
-import org.patientvault.mapping.QualitySeverity;
-import org.patientvault.mapping.QualityValidationMessage;
+import org.patientvault.mapping.quality.QualitySeverity;
+import org.patientvault.mapping.quality.QualityValidationMessage;
 
 /**
  * The base-R4 validator's findings on an accepted request, kept for data-quality scoring ({@code conf.base-validation}):

@@ -15,10 +15,10 @@ import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.UnsignedIntType;
 import org.patientvault.mapping.IdentitySystems;
-import org.patientvault.mapping.TerminologyMapException;
-import org.patientvault.mapping.TerminologyMaps;
-import org.patientvault.mapping.TerminologySummary;
-import org.patientvault.mapping.TerminologyUnmappedCode;
+import org.patientvault.mapping.terminology.TerminologyMapException;
+import org.patientvault.mapping.terminology.TerminologyMaps;
+import org.patientvault.mapping.terminology.TerminologySummary;
+import org.patientvault.mapping.terminology.TerminologyUnmappedCode;
 import org.patientvault.vault.security.VaultPrincipal;
 import org.springframework.stereotype.Component;
 

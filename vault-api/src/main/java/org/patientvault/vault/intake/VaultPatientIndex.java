@@ -17,8 +17,8 @@ import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StringType;
 import org.patientvault.mapping.IdentitySystems;
-import org.patientvault.mapping.PatientIdentityMerger;
-import org.patientvault.mapping.PatientIndex;
+import org.patientvault.mapping.linking.PatientIdentityMerger;
+import org.patientvault.mapping.linking.PatientIndex;
 import org.patientvault.mapping.ResidentId;
 import org.patientvault.vault.security.AccountLinker;
 

@@ -9,8 +9,8 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.patientvault.mapping.IdentitySystems;
-import org.patientvault.mapping.TerminologySummary;
-import org.patientvault.mapping.TerminologyUnmappedCode;
+import org.patientvault.mapping.terminology.TerminologySummary;
+import org.patientvault.mapping.terminology.TerminologyUnmappedCode;
 import org.patientvault.vault.security.AccountLinker;
 
 /** Who counts as a vault Patient, how names compare, and the receipt form of a terminology summary. */

@@ -35,8 +35,8 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Parameters;
 import org.junit.jupiter.api.Test;
-import org.patientvault.mapping.QualityScoreExtension;
-import org.patientvault.mapping.QualityScorecard;
+import org.patientvault.mapping.quality.QualityScoreExtension;
+import org.patientvault.mapping.quality.QualityScorecard;
 import org.patientvault.vault.FhirIT;
 import org.patientvault.vault.devissuer.DevIssuerLogin;
 
