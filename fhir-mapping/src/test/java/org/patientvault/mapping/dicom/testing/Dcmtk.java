@@ -2,6 +2,7 @@ package org.patientvault.mapping.dicom.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs dcmtk tools, the test oracle. Fails (never skips) with the install hint when dcmtk is missing. */
+/**
+ * Runs dcmtk tools, the test oracle and the maker of test files. Fails (never skips) with the install hint when
+ * dcmtk is missing. Shared with other modules' tests through fhir-mapping's test-jar.
+ */
 public final class Dcmtk {
     private Dcmtk() {
     }
@@ -63,5 +67,19 @@ public final class Dcmtk {
                     + r.stderr() + r.stdout());
         }
         return r.stdout();
+    }
+
+    /**
+     * Writes {@code dump} (dcmdump text) in {@code charset} to {@code dumpFile} and builds {@code out} from it with
+     * {@code dump2dcm} and {@code options}, run in the dump's folder; asserts success.
+     */
+    public static Path dump2dcm(Path dumpFile, String dump, Charset charset, Path out, String... options)
+            throws IOException {
+        Files.write(dumpFile, dump.getBytes(charset));
+        List<String> args = new ArrayList<>(List.of(options));
+        args.add(dumpFile.toString());
+        args.add(out.toString());
+        run(dumpFile.getParent(), "dump2dcm", args.toArray(String[]::new));
+        return out;
     }
 }

@@ -14,7 +14,9 @@ import javax.imageio.ImageIO;
 
 /**
  * dcmtk-made test files, generated once per JVM into {@code target/dicom-fixtures} (nothing big is committed).
- * Dumps are written here rather than kept as resources so UIDs, sizes and charsets stay parameterised.
+ * Dumps are written here rather than kept as resources so UIDs, sizes and charsets stay parameterised. The pixel
+ * builders and the dump lines that describe them are static so other modules' fixtures (through fhir-mapping's
+ * test-jar) make the same predictable images.
  */
 public final class DicomFixtures {
     public static final String CT_STUDY = "2.25.4711001";
@@ -104,14 +106,121 @@ public final class DicomFixtures {
         return (y * 100 + x) * (f + 1);
     }
 
-    private Path ct(int series, int n, String bodyPart, String seriesDesc, String ts, String name) throws IOException {
+    /**
+     * dcmdump lines of the Image Pixel module (and the CT window and rescale) that describe {@link #ctPixels}; with
+     * the other {@code ...PixelModule} methods, what a dump embeds before its Pixel Data line.
+     */
+    public static String ctPixelModule() {
+        return """
+                (0028,0002) US 1
+                (0028,0004) CS [MONOCHROME2]
+                (0028,0010) US %d
+                (0028,0011) US %d
+                (0028,0100) US 16
+                (0028,0101) US 12
+                (0028,0102) US 11
+                (0028,0103) US 1
+                (0028,1050) DS [40]
+                (0028,1051) DS [400]
+                (0028,1052) DS [-1024]
+                (0028,1053) DS [1]""".formatted(CT_ROWS, CT_COLS);
+    }
+
+    /** dcmdump lines of the Image Pixel module that describe {@link #mrPixels} of {@code frames} frames. */
+    public static String mrPixelModule(int frames) {
+        return """
+                (0028,0002) US 1
+                (0028,0004) CS [MONOCHROME2]
+                (0028,0008) IS [%d]
+                (0028,0010) US %d
+                (0028,0011) US %d
+                (0028,0100) US 16
+                (0028,0101) US 16
+                (0028,0102) US 15
+                (0028,0103) US 0""".formatted(frames, MR_ROWS, MR_COLS);
+    }
+
+    /** dcmdump lines of the Image Pixel module that describe {@link #usRgbPixels} of {@code frames} frames. */
+    public static String usRgbPixelModule(int frames) {
+        return """
+                (0028,0002) US 3
+                (0028,0004) CS [RGB]
+                (0028,0006) US 0
+                (0028,0008) IS [%d]
+                (0028,0010) US %d
+                (0028,0011) US %d
+                (0028,0100) US 8
+                (0028,0101) US 8
+                (0028,0102) US 7
+                (0028,0103) US 0""".formatted(frames, US_ROWS, US_COLS);
+    }
+
+    /** dcmdump lines of the Image Pixel module that describe {@link #mono8Pixels}. */
+    public static String mono8PixelModule() {
+        return """
+                (0028,0002) US 1
+                (0028,0004) CS [MONOCHROME2]
+                (0028,0010) US %d
+                (0028,0011) US %d
+                (0028,0100) US 8
+                (0028,0101) US 8
+                (0028,0102) US 7
+                (0028,0103) US 0""".formatted(CT_ROWS, CT_COLS);
+    }
+
+    /** Pixel Data of a CT instance: CT_ROWS x CT_COLS, 16-bit signed little endian, {@link #ctStored} values. */
+    public static byte[] ctPixels(int instance) {
         ByteBuffer px = ByteBuffer.allocate(CT_ROWS * CT_COLS * 2).order(ByteOrder.LITTLE_ENDIAN);
         for (int y = 0; y < CT_ROWS; y++) {
             for (int x = 0; x < CT_COLS; x++) {
-                px.putShort((short) ctStored(x, y, n));
+                px.putShort((short) ctStored(x, y, instance));
             }
         }
-        Files.write(dir.resolve(name + ".raw"), px.array());
+        return px.array();
+    }
+
+    /** Pixel Data of an MR multi-frame: MR_ROWS x MR_COLS per frame, 16-bit unsigned LE, {@link #mrValue} values. */
+    public static byte[] mrPixels(int frames) {
+        ByteBuffer px = ByteBuffer.allocate(MR_ROWS * MR_COLS * 2 * frames).order(ByteOrder.LITTLE_ENDIAN);
+        for (int f = 0; f < frames; f++) {
+            for (int y = 0; y < MR_ROWS; y++) {
+                for (int x = 0; x < MR_COLS; x++) {
+                    px.putShort((short) mrValue(x, y, f));
+                }
+            }
+        }
+        return px.array();
+    }
+
+    /** Pixel Data of a US multi-frame: US_ROWS x US_COLS RGB per frame; red along x, green by frame, blue along y. */
+    public static byte[] usRgbPixels(int frames) {
+        byte[] px = new byte[US_ROWS * US_COLS * 3 * frames];
+        int i = 0;
+        for (int f = 0; f < frames; f++) {
+            for (int y = 0; y < US_ROWS; y++) {
+                for (int x = 0; x < US_COLS; x++) {
+                    px[i++] = (byte) (x * 5);
+                    px[i++] = (byte) (f * 100);
+                    px[i++] = (byte) (y * 8);
+                }
+            }
+        }
+        return px;
+    }
+
+    /** Pixel Data of an 8-bit MONOCHROME2 image (the JPEG baseline coder input): CT_ROWS x CT_COLS, rising along x. */
+    public static byte[] mono8Pixels() {
+        byte[] px = new byte[CT_ROWS * CT_COLS];
+        for (int y = 0; y < CT_ROWS; y++) {
+            for (int x = 0; x < CT_COLS; x++) {
+                px[y * CT_COLS + x] = (byte) (x * 4);
+            }
+        }
+        return px;
+    }
+
+    private Path ct(int series, int n, String bodyPart, String seriesDesc, String ts, String name) throws IOException {
+        Files.write(dir.resolve(name + ".raw"), ctPixels(n));
         String dump = """
                 (0008,0005) CS [GB18030]
                 (0008,0008) CS [ORIGINAL\\PRIMARY\\AXIAL]
@@ -140,19 +249,8 @@ public final class DicomFixtures {
                 (0020,0011) IS [%2$d]
                 (0020,0013) IS [%3$d]
                 (0020,0032) DS [-100\\-120.5\\%3$d.25]
-                (0028,0002) US 1
-                (0028,0004) CS [MONOCHROME2]
-                (0028,0010) US %6$d
-                (0028,0011) US %7$d
                 (0028,0030) DS [0.7\\0.7]
-                (0028,0100) US 16
-                (0028,0101) US 12
-                (0028,0102) US 11
-                (0028,0103) US 1
-                (0028,1050) DS [40]
-                (0028,1051) DS [400]
-                (0028,1052) DS [-1024]
-                (0028,1053) DS [1]
+                %6$s
                 (0032,1064) SQ (Sequence with explicit length #=1)
                   (fffe,e000) na (Item with explicit length #=3)
                     (0008,0100) SH [24627-2]
@@ -160,21 +258,13 @@ public final class DicomFixtures {
                     (0008,0104) LO [CT Chest]
                   (fffe,e00d) na (ItemDelimitationItem for re-encoding)
                 (fffe,e0dd) na (SequenceDelimitationItem for re-encod.)
-                (7fe0,0010) OW =%8$s.raw
-                """.formatted(CT_STUDY, series, n, bodyPart, seriesDesc, CT_ROWS, CT_COLS, name);
+                (7fe0,0010) OW =%7$s.raw
+                """.formatted(CT_STUDY, series, n, bodyPart, seriesDesc, ctPixelModule(), name);
         return dump2dcm(name, dump, Charset.forName("GB18030"), ts);
     }
 
     private Path mr(String ts, String name) throws IOException {
-        ByteBuffer px = ByteBuffer.allocate(MR_ROWS * MR_COLS * 2 * MR_FRAMES).order(ByteOrder.LITTLE_ENDIAN);
-        for (int f = 0; f < MR_FRAMES; f++) {
-            for (int y = 0; y < MR_ROWS; y++) {
-                for (int x = 0; x < MR_COLS; x++) {
-                    px.putShort((short) mrValue(x, y, f));
-                }
-            }
-        }
-        Files.write(dir.resolve(name + ".raw"), px.array());
+        Files.write(dir.resolve(name + ".raw"), mrPixels(MR_FRAMES));
         String dump = """
                 (0008,0005) CS [ISO_IR 192]
                 (0008,0016) UI =MRImageStorage
@@ -200,33 +290,14 @@ public final class DicomFixtures {
                 (0020,000e) UI [%1$s.1]
                 (0020,0011) IS [1]
                 (0020,0013) IS [1]
-                (0028,0002) US 1
-                (0028,0004) CS [MONOCHROME2]
-                (0028,0008) IS [%2$d]
-                (0028,0010) US %3$d
-                (0028,0011) US %4$d
-                (0028,0100) US 16
-                (0028,0101) US 16
-                (0028,0102) US 15
-                (0028,0103) US 0
-                (7fe0,0010) OW =%5$s.raw
-                """.formatted(MR_STUDY, MR_FRAMES, MR_ROWS, MR_COLS, name);
+                %2$s
+                (7fe0,0010) OW =%3$s.raw
+                """.formatted(MR_STUDY, mrPixelModule(MR_FRAMES), name);
         return dump2dcm(name, dump, StandardCharsets.UTF_8, ts);
     }
 
     private Path us() throws IOException {
-        byte[] px = new byte[US_ROWS * US_COLS * 3 * 2];
-        int i = 0;
-        for (int f = 0; f < 2; f++) {
-            for (int y = 0; y < US_ROWS; y++) {
-                for (int x = 0; x < US_COLS; x++) {
-                    px[i++] = (byte) (x * 5);
-                    px[i++] = (byte) (f * 100);
-                    px[i++] = (byte) (y * 8);
-                }
-            }
-        }
-        Files.write(dir.resolve("us.raw"), px);
+        Files.write(dir.resolve("us.raw"), usRgbPixels(2));
         String dump = """
                 (0008,0005) CS [ISO_IR 100]
                 (0008,0016) UI =UltrasoundMultiframeImageStorage
@@ -255,45 +326,23 @@ public final class DicomFixtures {
                 (0020,000e) UI [%1$s.1]
                 (0020,0011) IS [1]
                 (0020,0013) IS [1]
-                (0028,0002) US 3
-                (0028,0004) CS [RGB]
-                (0028,0006) US 0
-                (0028,0008) IS [2]
-                (0028,0010) US %2$d
-                (0028,0011) US %3$d
-                (0028,0100) US 8
-                (0028,0101) US 8
-                (0028,0102) US 7
-                (0028,0103) US 0
+                %2$s
                 (7fe0,0010) OB =us.raw
-                """.formatted(US_STUDY, US_ROWS, US_COLS);
+                """.formatted(US_STUDY, usRgbPixelModule(2));
         return dump2dcm("us", dump, StandardCharsets.ISO_8859_1, "+te", "-e");
     }
 
     private Path ct8() throws IOException {
-        byte[] px = new byte[CT_ROWS * CT_COLS];
-        for (int y = 0; y < CT_ROWS; y++) {
-            for (int x = 0; x < CT_COLS; x++) {
-                px[y * CT_COLS + x] = (byte) (x * 4);
-            }
-        }
-        Files.write(dir.resolve("ct8.raw"), px);
+        Files.write(dir.resolve("ct8.raw"), mono8Pixels());
         String dump = """
                 (0008,0016) UI =SecondaryCaptureImageStorage
                 (0008,0018) UI [2.25.4711004.1.1]
                 (0008,0060) CS [CT]
                 (0020,000d) UI [2.25.4711004]
                 (0020,000e) UI [2.25.4711004.1]
-                (0028,0002) US 1
-                (0028,0004) CS [MONOCHROME2]
-                (0028,0010) US %d
-                (0028,0011) US %d
-                (0028,0100) US 8
-                (0028,0101) US 8
-                (0028,0102) US 7
-                (0028,0103) US 0
+                %s
                 (7fe0,0010) OB =ct8.raw
-                """.formatted(CT_ROWS, CT_COLS);
+                """.formatted(mono8PixelModule());
         return dump2dcm("ct8", dump, StandardCharsets.ISO_8859_1, "+te");
     }
 
@@ -313,13 +362,6 @@ public final class DicomFixtures {
     }
 
     private Path dump2dcm(String name, String dump, Charset charset, String... opts) throws IOException {
-        Path d = dir.resolve(name + ".dump");
-        Files.write(d, dump.getBytes(charset));
-        Path out = dir.resolve(name + ".dcm");
-        List<String> args = new ArrayList<>(List.of(opts));
-        args.add(d.toString());
-        args.add(out.toString());
-        Dcmtk.run(dir, "dump2dcm", args.toArray(String[]::new));
-        return out;
+        return Dcmtk.dump2dcm(dir.resolve(name + ".dump"), dump, charset, dir.resolve(name + ".dcm"), opts);
     }
 }
