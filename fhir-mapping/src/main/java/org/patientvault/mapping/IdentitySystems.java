@@ -26,14 +26,14 @@ public final class IdentitySystems {
 
     /**
      * Extension on the vault Patient holding one hospital's view of the demographics
-     * (see {@link PatientIdentityMerger}).
+     * (see {@code linking.PatientIdentityMerger}; the root package names no feature).
      */
     public static final String HOSPITAL_VIEW_EXTENSION = EXTENSION_BASE + "hospital-view";
 
-    /** Extension on a Provenance carrying one piece of {@link LinkEvidence}. */
+    /** Extension on a Provenance carrying one piece of {@code linking.LinkEvidence}. */
     public static final String LINK_EVIDENCE_EXTENSION = EXTENSION_BASE + "link-evidence";
 
-    /** Code system of link outcomes ({@link LinkDecision.Kind}), used in {@code Provenance.activity}. */
+    /** Code system of link outcomes ({@code linking.LinkDecision.Kind}), used in {@code Provenance.activity}. */
     public static final String LINK_DECISION_CODE_SYSTEM = BASE + "/CodeSystem/link-decision";
 
     private IdentitySystems() {

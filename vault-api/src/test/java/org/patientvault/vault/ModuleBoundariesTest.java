@@ -95,4 +95,16 @@ class ModuleBoundariesTest {
                 .allowEmptyShould(true)
                 .check(classes);
     }
+
+    /** A domain library's {@code internal} packages are its own: no class outside the library depends on them. */
+    @Test
+    void internalPackagesStayInsideTheirModule() {
+        for (String module : new String[] {"org.patientvault.mapping", "org.patientvault.storage",
+                "org.patientvault.consent"}) {
+            noClasses().that().resideOutsideOfPackage(module + "..")
+                    .should().dependOnClassesThat().resideInAPackage(module + "..internal..")
+                    .allowEmptyShould(true)
+                    .check(classes);
+        }
+    }
 }

@@ -13,7 +13,7 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
-import org.patientvault.mapping.LinkEvidence;
+import org.patientvault.mapping.linking.LinkEvidence;
 import org.patientvault.vault.caller.VaultPrincipal;
 import org.springframework.stereotype.Component;
 

@@ -9,7 +9,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Patient;
-import org.patientvault.mapping.PatientIdentityMerger;
+import org.patientvault.mapping.linking.PatientIdentityMerger;
 import org.patientvault.vault.caller.VaultPrincipal;
 import org.springframework.stereotype.Component;
 

@@ -13,10 +13,10 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.patientvault.mapping.IdentitySystems;
-import org.patientvault.mapping.LinkSource;
-import org.patientvault.mapping.PatientIdentityMerger;
-import org.patientvault.mapping.PatientIndex;
 import org.patientvault.mapping.ResidentId;
+import org.patientvault.mapping.linking.LinkSource;
+import org.patientvault.mapping.linking.PatientIdentityMerger;
+import org.patientvault.mapping.linking.PatientIndex;
 import org.patientvault.vault.caller.SubmitterTag;
 
 /**

@@ -17,9 +17,9 @@ import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StringType;
 import org.patientvault.mapping.IdentitySystems;
-import org.patientvault.mapping.PatientIdentityMerger;
-import org.patientvault.mapping.PatientIndex;
 import org.patientvault.mapping.ResidentId;
+import org.patientvault.mapping.linking.PatientIdentityMerger;
+import org.patientvault.mapping.linking.PatientIndex;
 
 /**
  * {@link PatientIndex} over the JPA store, read as the system. A <em>vault</em> Patient is one that a person owns:

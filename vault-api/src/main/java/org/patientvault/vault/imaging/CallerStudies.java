@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ImagingStudy;
-import org.patientvault.mapping.DicomStudyMapper;
+import org.patientvault.mapping.dicom.DicomStudyMapper;
 import org.patientvault.vault.caller.FhirDispatch;
 import org.patientvault.vault.submission.SubmissionContext;
 

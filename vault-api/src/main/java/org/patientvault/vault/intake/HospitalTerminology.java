@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.ConceptMap;
-import org.patientvault.mapping.CheckupSource;
 import org.patientvault.mapping.IdentitySystems;
-import org.patientvault.mapping.ObservationNormalizer;
-import org.patientvault.mapping.TerminologyMaps;
-import org.patientvault.mapping.UcumUnits;
+import org.patientvault.mapping.checkup.CheckupSource;
+import org.patientvault.mapping.terminology.ObservationNormalizer;
+import org.patientvault.mapping.terminology.TerminologyMaps;
+import org.patientvault.mapping.terminology.UcumUnits;
 import org.patientvault.vault.VaultProperties;
 import org.patientvault.vault.caller.SubmitterTag;
 import org.springframework.stereotype.Component;
@@ -43,7 +43,7 @@ public class HospitalTerminology {
     /**
      * A normaliser with the starter set plus the hospital's own maps.
      *
-     * @throws org.patientvault.mapping.TerminologyMapException if the hospital's maps contradict each other
+     * @throws org.patientvault.mapping.terminology.TerminologyMapException if the hospital's maps contradict each other
      */
     public ObservationNormalizer normalizerFor(String orgCode) {
         return new ObservationNormalizer(starter.withHospitalMaps(hospitalMaps(orgCode)), units);

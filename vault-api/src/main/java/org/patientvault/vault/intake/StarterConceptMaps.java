@@ -7,7 +7,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.util.UrlUtil;
 import java.util.List;
 import org.hl7.fhir.r4.model.ConceptMap;
-import org.patientvault.mapping.TerminologyMaps;
+import org.patientvault.mapping.terminology.TerminologyMaps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;

@@ -3,8 +3,8 @@ package org.patientvault.vault.quality;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.patientvault.mapping.DicomDataset;
-import org.patientvault.mapping.DicomTags;
+import org.patientvault.mapping.dicom.DicomDataset;
+import org.patientvault.mapping.dicom.DicomTags;
 
 /**
  * The DICOM acquisition attributes of a submission's series, for the {@code compl.dicom-acquisition} check. The

@@ -1,6 +1,6 @@
 package org.patientvault.vault.quality;
 
-import org.patientvault.mapping.QualityScorer;
+import org.patientvault.mapping.quality.QualityScorer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

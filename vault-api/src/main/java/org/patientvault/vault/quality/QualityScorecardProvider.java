@@ -10,7 +10,7 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.MeasureReport;
 import org.hl7.fhir.r4.model.Organization;
-import org.patientvault.mapping.QualityScorecard;
+import org.patientvault.mapping.quality.QualityScorecard;
 import org.patientvault.vault.caller.VaultPrincipal;
 import org.springframework.stereotype.Component;
 

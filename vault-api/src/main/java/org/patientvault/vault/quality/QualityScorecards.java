@@ -3,7 +3,7 @@ package org.patientvault.vault.quality;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import org.patientvault.mapping.QualityScorecard;
+import org.patientvault.mapping.quality.QualityScorecard;
 import org.patientvault.vault.VaultProperties;
 import org.patientvault.vault.caller.VaultPrincipal;
 import org.springframework.beans.factory.ObjectProvider;

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.patientvault.mapping.QualitySeverity;
-import org.patientvault.mapping.QualityValidationMessage;
-import org.patientvault.mapping.TerminologySummary;
+import org.patientvault.mapping.quality.QualitySeverity;
+import org.patientvault.mapping.quality.QualityValidationMessage;
+import org.patientvault.mapping.terminology.TerminologySummary;
 import org.patientvault.vault.caller.FhirDispatch;
 
 /**

@@ -94,40 +94,40 @@ abstract class E2EBase {
      * patient by resident ID (Other Patient IDs Sequence), by STOW-RS as {@code caller}.
      */
     void storeStudy(String caller, String study, String residentId) throws Exception {
-        org.patientvault.mapping.DicomDataset ds = new org.patientvault.mapping.DicomDataset();
-        ds.putString(org.patientvault.mapping.DicomTags.SOPClassUID, org.patientvault.mapping.DicomVr.UI,
+        org.patientvault.mapping.dicom.DicomDataset ds = new org.patientvault.mapping.dicom.DicomDataset();
+        ds.putString(org.patientvault.mapping.dicom.DicomTags.SOPClassUID, org.patientvault.mapping.dicom.DicomVr.UI,
                 "1.2.840.10008.5.1.4.1.1.2");
-        ds.putString(org.patientvault.mapping.DicomTags.SOPInstanceUID, org.patientvault.mapping.DicomVr.UI,
+        ds.putString(org.patientvault.mapping.dicom.DicomTags.SOPInstanceUID, org.patientvault.mapping.dicom.DicomVr.UI,
                 study + ".1.1");
-        ds.putString(org.patientvault.mapping.DicomTags.Modality, org.patientvault.mapping.DicomVr.CS, "CT");
-        ds.putString(org.patientvault.mapping.DicomTags.PatientName, org.patientvault.mapping.DicomVr.PN, "Li^Alice");
-        ds.putString(org.patientvault.mapping.DicomTags.PatientID, org.patientvault.mapping.DicomVr.LO, "E2E-" + study);
-        org.patientvault.mapping.DicomDataset other = new org.patientvault.mapping.DicomDataset();
-        other.putString(org.patientvault.mapping.DicomTags.PatientID, org.patientvault.mapping.DicomVr.LO, residentId);
-        other.putString(org.patientvault.mapping.DicomTags.IssuerOfPatientID, org.patientvault.mapping.DicomVr.LO,
+        ds.putString(org.patientvault.mapping.dicom.DicomTags.Modality, org.patientvault.mapping.dicom.DicomVr.CS, "CT");
+        ds.putString(org.patientvault.mapping.dicom.DicomTags.PatientName, org.patientvault.mapping.dicom.DicomVr.PN, "Li^Alice");
+        ds.putString(org.patientvault.mapping.dicom.DicomTags.PatientID, org.patientvault.mapping.dicom.DicomVr.LO, "E2E-" + study);
+        org.patientvault.mapping.dicom.DicomDataset other = new org.patientvault.mapping.dicom.DicomDataset();
+        other.putString(org.patientvault.mapping.dicom.DicomTags.PatientID, org.patientvault.mapping.dicom.DicomVr.LO, residentId);
+        other.putString(org.patientvault.mapping.dicom.DicomTags.IssuerOfPatientID, org.patientvault.mapping.dicom.DicomVr.LO,
                 "CN-RESIDENT-ID");
         ds.putSequence(0x00101002, java.util.List.of(other));
-        ds.putString(org.patientvault.mapping.DicomTags.StudyInstanceUID, org.patientvault.mapping.DicomVr.UI, study);
-        ds.putString(org.patientvault.mapping.DicomTags.SeriesInstanceUID, org.patientvault.mapping.DicomVr.UI,
+        ds.putString(org.patientvault.mapping.dicom.DicomTags.StudyInstanceUID, org.patientvault.mapping.dicom.DicomVr.UI, study);
+        ds.putString(org.patientvault.mapping.dicom.DicomTags.SeriesInstanceUID, org.patientvault.mapping.dicom.DicomVr.UI,
                 study + ".1");
-        ds.putString(org.patientvault.mapping.DicomTags.InstanceNumber, org.patientvault.mapping.DicomVr.IS, "1");
-        ds.putInt(org.patientvault.mapping.DicomTags.SamplesPerPixel, org.patientvault.mapping.DicomVr.US, 1);
-        ds.putString(org.patientvault.mapping.DicomTags.PhotometricInterpretation,
-                org.patientvault.mapping.DicomVr.CS, "MONOCHROME2");
-        ds.putInt(org.patientvault.mapping.DicomTags.Rows, org.patientvault.mapping.DicomVr.US, 8);
-        ds.putInt(org.patientvault.mapping.DicomTags.Columns, org.patientvault.mapping.DicomVr.US, 8);
-        ds.putInt(org.patientvault.mapping.DicomTags.BitsAllocated, org.patientvault.mapping.DicomVr.US, 8);
-        ds.putInt(org.patientvault.mapping.DicomTags.BitsStored, org.patientvault.mapping.DicomVr.US, 8);
-        ds.putInt(org.patientvault.mapping.DicomTags.HighBit, org.patientvault.mapping.DicomVr.US, 7);
-        ds.putInt(org.patientvault.mapping.DicomTags.PixelRepresentation, org.patientvault.mapping.DicomVr.US, 0);
+        ds.putString(org.patientvault.mapping.dicom.DicomTags.InstanceNumber, org.patientvault.mapping.dicom.DicomVr.IS, "1");
+        ds.putInt(org.patientvault.mapping.dicom.DicomTags.SamplesPerPixel, org.patientvault.mapping.dicom.DicomVr.US, 1);
+        ds.putString(org.patientvault.mapping.dicom.DicomTags.PhotometricInterpretation,
+                org.patientvault.mapping.dicom.DicomVr.CS, "MONOCHROME2");
+        ds.putInt(org.patientvault.mapping.dicom.DicomTags.Rows, org.patientvault.mapping.dicom.DicomVr.US, 8);
+        ds.putInt(org.patientvault.mapping.dicom.DicomTags.Columns, org.patientvault.mapping.dicom.DicomVr.US, 8);
+        ds.putInt(org.patientvault.mapping.dicom.DicomTags.BitsAllocated, org.patientvault.mapping.dicom.DicomVr.US, 8);
+        ds.putInt(org.patientvault.mapping.dicom.DicomTags.BitsStored, org.patientvault.mapping.dicom.DicomVr.US, 8);
+        ds.putInt(org.patientvault.mapping.dicom.DicomTags.HighBit, org.patientvault.mapping.dicom.DicomVr.US, 7);
+        ds.putInt(org.patientvault.mapping.dicom.DicomTags.PixelRepresentation, org.patientvault.mapping.dicom.DicomVr.US, 0);
         byte[] pixels = new byte[64];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (byte) (i * 4);
         }
-        ds.put(org.patientvault.mapping.DicomElement.of(org.patientvault.mapping.DicomTags.PixelData,
-                org.patientvault.mapping.DicomVr.OB, pixels));
-        byte[] dicom = new org.patientvault.mapping.DicomWriter().toBytes(org.patientvault.mapping.DicomFile.of(ds,
-                org.patientvault.mapping.DicomTransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
+        ds.put(org.patientvault.mapping.dicom.DicomElement.of(org.patientvault.mapping.dicom.DicomTags.PixelData,
+                org.patientvault.mapping.dicom.DicomVr.OB, pixels));
+        byte[] dicom = new org.patientvault.mapping.dicom.DicomWriter().toBytes(org.patientvault.mapping.dicom.DicomFile.of(ds,
+                org.patientvault.mapping.dicom.DicomTransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         body.write("--e2e\r\nContent-Type: application/dicom\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         body.write(dicom);

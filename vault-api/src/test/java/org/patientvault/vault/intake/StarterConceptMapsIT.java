@@ -9,7 +9,7 @@ import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ConceptMap;
 import org.junit.jupiter.api.Test;
-import org.patientvault.mapping.TerminologyMaps;
+import org.patientvault.mapping.terminology.TerminologyMaps;
 import org.patientvault.vault.FhirIT;
 import org.patientvault.vault.devissuer.DevIssuerLogin;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.patientvault.mapping.TerminologySummary;
-import org.patientvault.mapping.TerminologyUnmappedCode;
+import org.patientvault.mapping.terminology.TerminologySummary;
+import org.patientvault.mapping.terminology.TerminologyUnmappedCode;
 
 /** The receipt form of a terminology summary. */
 class TerminologyHookTest {

@@ -30,9 +30,9 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
-import org.patientvault.mapping.QualityScoreExtension;
-import org.patientvault.mapping.QualityScorer;
-import org.patientvault.mapping.QualitySubmissionResult;
+import org.patientvault.mapping.quality.QualityScoreExtension;
+import org.patientvault.mapping.quality.QualityScorer;
+import org.patientvault.mapping.quality.QualitySubmissionResult;
 
 class SubmissionQualityTest {
 
