@@ -1,6 +1,7 @@
 package org.patientvault.consent;
 
 import java.util.Set;
+import org.patientvault.mapping.IdentitySystems;
 
 /**
  * The code systems, identifier systems and extension URLs the consent model understands.
@@ -42,8 +43,8 @@ public final class ConsentCodes {
     /** Extension on {@code Consent.provision}: valueBoolean, true = this provision is about cross-border transfer. */
     public static final String CROSS_BORDER_EXTENSION = BASE + "/StructureDefinition/cross-border";
 
-    /** Identifier system of hospitals and AI firms: value = their OAuth client id. */
-    public static final String ORG_SYSTEM = BASE + "/sid/org";
+    /** Identifier system of hospitals and AI firms: value = their OAuth client id (spelled once, in mapping). */
+    public static final String ORG_SYSTEM = IdentitySystems.ORGANIZATION;
 
     /**
      * Identifier system for recipient groups. {@code provision.actor.reference.identifier} =

@@ -24,6 +24,7 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.UnsignedIntType;
 import org.junit.jupiter.api.Test;
+import org.patientvault.mapping.terminology.ObservationNormalizer;
 import org.patientvault.vault.submission.SubmissionService;
 
 class FhirServerIT extends FhirIT {
@@ -104,7 +105,7 @@ class FhirServerIT extends FhirIT {
         assertThat(stored.getIdElement().getVersionIdPart()).isEqualTo("2");
         // Stored in the canonical unit, with the value as sent kept beside it.
         org.hl7.fhir.r4.model.Quantity sent = (org.hl7.fhir.r4.model.Quantity) stored.getValueQuantity()
-                .getExtensionByUrl(org.patientvault.mapping.terminology.ObservationNormalizer.ORIGINAL_QUANTITY).getValue();
+                .getExtensionByUrl(ObservationNormalizer.ORIGINAL_QUANTITY).getValue();
         assertThat(sent.getValue().doubleValue()).isEqualTo(8.8);
         assertThat(client.history().onInstance(obs).returnBundle(Bundle.class).execute().getEntry()).hasSize(2);
     }

@@ -37,7 +37,8 @@ class OwnBeansIT extends FhirIT {
         assertThat(cycles).as("bean cycles through org.patientvault beans")
                 .noneMatch(c -> c.stream().anyMatch(this::isOurs));
         // The reason the setting stays on, and proof that cycles are seen: HAPI's own.
-        assertThat(cycles).as("HAPI's search-parameter registry cycle").anyMatch(c -> c.contains("searchParamRegistry"));
+        assertThat(cycles).as("HAPI's search-parameter registry cycle")
+                .anyMatch(c -> c.contains("searchParamRegistry"));
         assertThat(graph.keySet().stream().filter(this::isOurs).count()).as("the vault's beans were seen")
                 .isGreaterThan(30);
     }

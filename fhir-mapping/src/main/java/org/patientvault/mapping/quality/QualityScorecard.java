@@ -21,6 +21,7 @@ import org.hl7.fhir.r4.model.MeasureReport;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
+import org.patientvault.mapping.IdentitySystems;
 
 /**
  * Per-hospital data-quality scorecards from stored {@link QualitySubmissionResult}s: the daily score trend, the top
@@ -33,7 +34,7 @@ import org.hl7.fhir.r4.model.Reference;
 public final class QualityScorecard {
     public static final String MEASURE_URL = "https://patientvault.org/fhir/Measure/data-quality";
     public static final String SCORECARD_CODE_SYSTEM = "https://patientvault.org/fhir/CodeSystem/quality-scorecard";
-    public static final String ORG_SYSTEM = "https://patientvault.org/fhir/sid/org";
+    public static final String ORG_SYSTEM = IdentitySystems.ORGANIZATION;
     private static final String POPULATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/measure-population";
 
     /** One day of a hospital's trend, with the all-hospital mean of that day for comparison. */

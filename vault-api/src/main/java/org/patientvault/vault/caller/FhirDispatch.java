@@ -121,7 +121,8 @@ public final class FhirDispatch {
     private Answer dispatch(InternalRequest request) {
         BufferedResponse response = new BufferedResponse();
         try {
-            server.getObject().service((jakarta.servlet.ServletRequest) request, (jakarta.servlet.ServletResponse) response);
+            server.getObject().service((jakarta.servlet.ServletRequest) request,
+                    (jakarta.servlet.ServletResponse) response);
         } catch (ServletException | IOException e) {
             throw new IllegalStateException("internal dispatch to the FHIR servlet failed", e);
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ImagingStudy;
+import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.mapping.dicom.DicomStudyMapper;
 import org.patientvault.vault.caller.FhirDispatch;
 import org.patientvault.vault.submission.SubmissionContext;
@@ -76,7 +77,7 @@ final class CallerStudies {
         // The vault's own stamps (e.g. the quality score) are the server's, not the sender's: scoring adds them anew,
         // and validation refuses them as input.
         copy.getExtension().removeIf(x -> x.getUrl() != null
-                && x.getUrl().startsWith(org.patientvault.mapping.IdentitySystems.EXTENSION_BASE));
+                && x.getUrl().startsWith(IdentitySystems.EXTENSION_BASE));
         if (existing != null) {
             copy.setId(existing.id());
             byte[] json = ctx.newJsonParser().encodeResourceToString(copy).getBytes(StandardCharsets.UTF_8);

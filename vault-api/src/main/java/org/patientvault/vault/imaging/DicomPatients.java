@@ -19,6 +19,7 @@ import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.mapping.ResidentId;
 import org.patientvault.mapping.ResidentIdException;
 import org.patientvault.mapping.dicom.DicomDataset;
+import org.patientvault.mapping.dicom.DicomTags;
 import org.patientvault.mapping.linking.LinkSource;
 import org.patientvault.vault.caller.FhirDispatch;
 
@@ -62,17 +63,17 @@ final class DicomPatients {
     /** The FHIR Patient the header describes, as hospital {@code orgCode} submits it. */
     static Patient fromHeader(DicomDataset ds, String orgCode) {
         Patient p = new Patient();
-        String pid = clean(ds.getString(org.patientvault.mapping.dicom.DicomTags.PatientID));
-        String issuer = clean(ds.getString(org.patientvault.mapping.dicom.DicomTags.IssuerOfPatientID));
+        String pid = clean(ds.getString(DicomTags.PatientID));
+        String issuer = clean(ds.getString(DicomTags.IssuerOfPatientID));
         String rid = null;
         if (pid != null && isResidentIssuer(issuer)) {
             rid = pid;
             pid = null;
         }
         for (DicomDataset item : ds.getSequence(OTHER_PATIENT_IDS_SEQUENCE)) {
-            String v = clean(item.getString(org.patientvault.mapping.dicom.DicomTags.PatientID));
+            String v = clean(item.getString(DicomTags.PatientID));
             if (rid == null && v != null
-                    && isResidentIssuer(clean(item.getString(org.patientvault.mapping.dicom.DicomTags.IssuerOfPatientID)))) {
+                    && isResidentIssuer(clean(item.getString(DicomTags.IssuerOfPatientID)))) {
                 rid = v;
             }
         }
@@ -89,7 +90,7 @@ final class DicomPatients {
             }
             p.addIdentifier(mrn);
         }
-        String name = clean(ds.getString(org.patientvault.mapping.dicom.DicomTags.PatientName));
+        String name = clean(ds.getString(DicomTags.PatientName));
         if (name != null) {
             String[] groups = name.split("=", -1);
             for (int g = 0; g < groups.length && g < 3; g++) {
@@ -102,7 +103,7 @@ final class DicomPatients {
                 }
             }
         }
-        String birth = clean(ds.getString(org.patientvault.mapping.dicom.DicomTags.PatientBirthDate));
+        String birth = clean(ds.getString(DicomTags.PatientBirthDate));
         if (birth != null && birth.matches("\\d{8}")) {
             try {
                 java.time.LocalDate d = java.time.LocalDate.parse(birth, java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
@@ -111,7 +112,7 @@ final class DicomPatients {
                 // A malformed optional value is left out, as the study mapping does.
             }
         }
-        String sex = clean(ds.getString(org.patientvault.mapping.dicom.DicomTags.PatientSex));
+        String sex = clean(ds.getString(DicomTags.PatientSex));
         if (sex != null) {
             p.setGender(switch (sex.toUpperCase(Locale.ROOT)) {
                 case "M" -> AdministrativeGender.MALE;

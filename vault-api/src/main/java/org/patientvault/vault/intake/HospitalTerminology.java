@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.ConceptMap;
 import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.mapping.checkup.CheckupSource;
 import org.patientvault.mapping.terminology.ObservationNormalizer;
+import org.patientvault.mapping.terminology.TerminologyMapException;
 import org.patientvault.mapping.terminology.TerminologyMaps;
 import org.patientvault.mapping.terminology.UcumUnits;
 import org.patientvault.vault.VaultProperties;
@@ -43,7 +44,7 @@ public class HospitalTerminology {
     /**
      * A normaliser with the starter set plus the hospital's own maps.
      *
-     * @throws org.patientvault.mapping.terminology.TerminologyMapException if the hospital's maps contradict each other
+     * @throws TerminologyMapException if the hospital's maps contradict each other
      */
     public ObservationNormalizer normalizerFor(String orgCode) {
         return new ObservationNormalizer(starter.withHospitalMaps(hospitalMaps(orgCode)), units);

@@ -29,6 +29,7 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.UnsignedIntType;
+import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.vault.identity.PatientLinking;
 import org.patientvault.vault.quality.SubmissionQuality;
 import org.springframework.stereotype.Service;
@@ -50,7 +51,7 @@ public class SubmissionService {
 
     public static final String RECEIPT_URL = "https://patientvault.org/fhir/StructureDefinition/submission-receipt";
     public static final String SHA256_SYSTEM = "https://patientvault.org/fhir/sid/sha256";
-    static final String RESIDENT_ID_SYSTEM = org.patientvault.mapping.IdentitySystems.RESIDENT_ID;
+    static final String RESIDENT_ID_SYSTEM = IdentitySystems.RESIDENT_ID;
     static final String ACTIVITY_SYSTEM = "https://patientvault.org/fhir/CodeSystem/provenance-activity";
 
     private final FhirContext ctx;

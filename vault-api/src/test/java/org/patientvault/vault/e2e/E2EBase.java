@@ -13,6 +13,13 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
+import org.patientvault.mapping.dicom.DicomDataset;
+import org.patientvault.mapping.dicom.DicomElement;
+import org.patientvault.mapping.dicom.DicomFile;
+import org.patientvault.mapping.dicom.DicomTags;
+import org.patientvault.mapping.dicom.DicomTransferSyntax;
+import org.patientvault.mapping.dicom.DicomVr;
+import org.patientvault.mapping.dicom.DicomWriter;
 import org.patientvault.vault.FreshDatabase;
 import org.patientvault.vault.TestBundles;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -94,40 +101,40 @@ abstract class E2EBase {
      * patient by resident ID (Other Patient IDs Sequence), by STOW-RS as {@code caller}.
      */
     void storeStudy(String caller, String study, String residentId) throws Exception {
-        org.patientvault.mapping.dicom.DicomDataset ds = new org.patientvault.mapping.dicom.DicomDataset();
-        ds.putString(org.patientvault.mapping.dicom.DicomTags.SOPClassUID, org.patientvault.mapping.dicom.DicomVr.UI,
+        DicomDataset ds = new DicomDataset();
+        ds.putString(DicomTags.SOPClassUID, DicomVr.UI,
                 "1.2.840.10008.5.1.4.1.1.2");
-        ds.putString(org.patientvault.mapping.dicom.DicomTags.SOPInstanceUID, org.patientvault.mapping.dicom.DicomVr.UI,
+        ds.putString(DicomTags.SOPInstanceUID, DicomVr.UI,
                 study + ".1.1");
-        ds.putString(org.patientvault.mapping.dicom.DicomTags.Modality, org.patientvault.mapping.dicom.DicomVr.CS, "CT");
-        ds.putString(org.patientvault.mapping.dicom.DicomTags.PatientName, org.patientvault.mapping.dicom.DicomVr.PN, "Li^Alice");
-        ds.putString(org.patientvault.mapping.dicom.DicomTags.PatientID, org.patientvault.mapping.dicom.DicomVr.LO, "E2E-" + study);
-        org.patientvault.mapping.dicom.DicomDataset other = new org.patientvault.mapping.dicom.DicomDataset();
-        other.putString(org.patientvault.mapping.dicom.DicomTags.PatientID, org.patientvault.mapping.dicom.DicomVr.LO, residentId);
-        other.putString(org.patientvault.mapping.dicom.DicomTags.IssuerOfPatientID, org.patientvault.mapping.dicom.DicomVr.LO,
+        ds.putString(DicomTags.Modality, DicomVr.CS, "CT");
+        ds.putString(DicomTags.PatientName, DicomVr.PN, "Li^Alice");
+        ds.putString(DicomTags.PatientID, DicomVr.LO, "E2E-" + study);
+        DicomDataset other = new DicomDataset();
+        other.putString(DicomTags.PatientID, DicomVr.LO, residentId);
+        other.putString(DicomTags.IssuerOfPatientID, DicomVr.LO,
                 "CN-RESIDENT-ID");
         ds.putSequence(0x00101002, java.util.List.of(other));
-        ds.putString(org.patientvault.mapping.dicom.DicomTags.StudyInstanceUID, org.patientvault.mapping.dicom.DicomVr.UI, study);
-        ds.putString(org.patientvault.mapping.dicom.DicomTags.SeriesInstanceUID, org.patientvault.mapping.dicom.DicomVr.UI,
+        ds.putString(DicomTags.StudyInstanceUID, DicomVr.UI, study);
+        ds.putString(DicomTags.SeriesInstanceUID, DicomVr.UI,
                 study + ".1");
-        ds.putString(org.patientvault.mapping.dicom.DicomTags.InstanceNumber, org.patientvault.mapping.dicom.DicomVr.IS, "1");
-        ds.putInt(org.patientvault.mapping.dicom.DicomTags.SamplesPerPixel, org.patientvault.mapping.dicom.DicomVr.US, 1);
-        ds.putString(org.patientvault.mapping.dicom.DicomTags.PhotometricInterpretation,
-                org.patientvault.mapping.dicom.DicomVr.CS, "MONOCHROME2");
-        ds.putInt(org.patientvault.mapping.dicom.DicomTags.Rows, org.patientvault.mapping.dicom.DicomVr.US, 8);
-        ds.putInt(org.patientvault.mapping.dicom.DicomTags.Columns, org.patientvault.mapping.dicom.DicomVr.US, 8);
-        ds.putInt(org.patientvault.mapping.dicom.DicomTags.BitsAllocated, org.patientvault.mapping.dicom.DicomVr.US, 8);
-        ds.putInt(org.patientvault.mapping.dicom.DicomTags.BitsStored, org.patientvault.mapping.dicom.DicomVr.US, 8);
-        ds.putInt(org.patientvault.mapping.dicom.DicomTags.HighBit, org.patientvault.mapping.dicom.DicomVr.US, 7);
-        ds.putInt(org.patientvault.mapping.dicom.DicomTags.PixelRepresentation, org.patientvault.mapping.dicom.DicomVr.US, 0);
+        ds.putString(DicomTags.InstanceNumber, DicomVr.IS, "1");
+        ds.putInt(DicomTags.SamplesPerPixel, DicomVr.US, 1);
+        ds.putString(DicomTags.PhotometricInterpretation,
+                DicomVr.CS, "MONOCHROME2");
+        ds.putInt(DicomTags.Rows, DicomVr.US, 8);
+        ds.putInt(DicomTags.Columns, DicomVr.US, 8);
+        ds.putInt(DicomTags.BitsAllocated, DicomVr.US, 8);
+        ds.putInt(DicomTags.BitsStored, DicomVr.US, 8);
+        ds.putInt(DicomTags.HighBit, DicomVr.US, 7);
+        ds.putInt(DicomTags.PixelRepresentation, DicomVr.US, 0);
         byte[] pixels = new byte[64];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (byte) (i * 4);
         }
-        ds.put(org.patientvault.mapping.dicom.DicomElement.of(org.patientvault.mapping.dicom.DicomTags.PixelData,
-                org.patientvault.mapping.dicom.DicomVr.OB, pixels));
-        byte[] dicom = new org.patientvault.mapping.dicom.DicomWriter().toBytes(org.patientvault.mapping.dicom.DicomFile.of(ds,
-                org.patientvault.mapping.dicom.DicomTransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
+        ds.put(DicomElement.of(DicomTags.PixelData,
+                DicomVr.OB, pixels));
+        byte[] dicom = new DicomWriter().toBytes(DicomFile.of(ds,
+                DicomTransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         body.write("--e2e\r\nContent-Type: application/dicom\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         body.write(dicom);

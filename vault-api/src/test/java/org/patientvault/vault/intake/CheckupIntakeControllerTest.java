@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.List;
@@ -82,7 +83,7 @@ class CheckupIntakeControllerTest {
 
         // Without a Content-Length (chunked), the parser stops reading at the limit.
         MockHttpServletRequest chunked = upload("text/csv; charset=utf-8", big);
-        ApiProblem streamed = problem(() -> controller.checkup(new jakarta.servlet.http.HttpServletRequestWrapper(chunked) {
+        ApiProblem streamed = problem(() -> controller.checkup(new HttpServletRequestWrapper(chunked) {
             @Override
             public long getContentLengthLong() {
                 return -1;
