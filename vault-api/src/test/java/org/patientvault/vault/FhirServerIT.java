@@ -201,6 +201,12 @@ class FhirServerIT extends FhirIT {
         }
         assertThat(everything).contains(patientId, obsId);
 
+        // _include/_revinclude of a patient this hospital registered itself. (alice's vault Patient may have been
+        // made by her login or another hospital in an earlier test of the shared context; then it is not this
+        // hospital's to read, which is right.)
+        response = client.transaction().withBundle(TestBundles.checkup(TestBundles.newResidentId(), 4.9)).execute();
+        patientId = new IdType(response.getEntry().get(0).getResponse().getLocation()).getIdPart();
+        obsId = new IdType(response.getEntry().get(1).getResponse().getLocation()).getIdPart();
         Bundle included = client.search().forResource(Observation.class)
                 .where(Observation.RES_ID.exactly().code(obsId)).include(Observation.INCLUDE_SUBJECT)
                 .returnBundle(Bundle.class).execute();

@@ -1,6 +1,7 @@
 package org.patientvault.vault;
 
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -12,6 +13,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.patientvault.mapping.IdentitySystems;
+import org.patientvault.mapping.ResidentId;
 
 /** Small, valid hospital submissions for tests. */
 public final class TestBundles {
@@ -19,6 +21,13 @@ public final class TestBundles {
     public static final String RESIDENT_ID = IdentitySystems.RESIDENT_ID;
 
     private TestBundles() {
+    }
+
+    /** A valid resident ID (GB 11643 check character) that no demo user and, most likely, no other test uses. */
+    public static String newResidentId() {
+        String first17 = "440106" + "19" + (50 + ThreadLocalRandom.current().nextInt(50)) + "0101"
+                + String.format("%03d", ThreadLocalRandom.current().nextInt(1000));
+        return first17 + ResidentId.checkCharacter(first17);
     }
 
     /** A transaction: one Patient (conditional create on the resident ID) and one fasting-glucose Observation. */
