@@ -43,10 +43,12 @@ class CallerRecordsIT extends FhirIT {
 
     @BeforeEach
     void submit() {
-        Bundle alice = client.transaction().withBundle(TestBundles.checkup(TestBundles.newResidentId(), 5.4)).execute();
+        Bundle alice = client.transaction().withBundle(TestBundles.checkup(TestBundles.newResidentId(), 5.4))
+                .execute();
         alicePatient = idOf(alice, 0);
         aliceObservation = idOf(alice, 1);
-        Bundle bob = client.transaction().withBundle(TestBundles.checkup(TestBundles.newResidentId(), 6.1)).execute();
+        Bundle bob = client.transaction().withBundle(TestBundles.checkup(TestBundles.newResidentId(), 6.1))
+                .execute();
         bobPatient = idOf(bob, 0);
     }
 
