@@ -78,11 +78,17 @@ class FhirCallerRecords implements CallerRecords {
     }
 
     private <T extends IBaseResource> T parse(FhirDispatch.Answer answer, Class<T> type) {
+        IBaseResource parsed;
         try {
-            return ctx.newJsonParser().parseResource(type, new String(answer.body(), StandardCharsets.UTF_8));
+            parsed = ctx.newJsonParser().parseResource(new String(answer.body(), StandardCharsets.UTF_8));
         } catch (DataFormatException e) {
             throw new CallerRecordsException(502, "The FHIR server's answer could not be read");
         }
+        if (!type.isInstance(parsed)) {
+            throw new CallerRecordsException(502, "The FHIR server answered with a " + parsed.fhirType() + ", not a "
+                    + type.getSimpleName());
+        }
+        return type.cast(parsed);
     }
 
     /** The server's own diagnostics (request-derived and fixed text), else the status alone. */
