@@ -65,7 +65,7 @@ public class VaultAuthorizationInterceptor extends AuthorizationInterceptor {
                         .withTester(ownBinary(self)).andThen()
                         .allow("explain own consents").operation().named("$consent-explain").onInstance(self)
                         .andAllowAllResponses().andThen()
-                        // Claim candidates: only on their own Patient; see intake.ClaimService.
+                        // Claim candidates: only on their own Patient; see identity.ClaimService.
                         .allow("own claim candidates").operation().named("$claim-candidates").onInstance(self)
                         .andAllowAllResponses().andThen()
                         .allow("claim").operation().named("$claim").onInstance(self).andAllowAllResponses().andThen()
