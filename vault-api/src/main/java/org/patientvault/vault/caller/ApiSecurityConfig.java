@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import org.patientvault.vault.VaultStartupReport;
 import org.patientvault.vault.problem.ApiProblem;
 import org.springframework.context.annotation.Bean;
@@ -105,9 +106,14 @@ class ApiSecurityConfig {
         return PathPatternRequestMatcher.withDefaults().matcher(method, pattern);
     }
 
-    /** Whether the caller is of the kind the first matching role route names. */
+    /** The first role route matching the request. */
+    private static Optional<RoleRoute> routeOf(HttpServletRequest request) {
+        return ROLE_ROUTES.stream().filter(r -> r.matcher().matches(request)).findFirst();
+    }
+
+    /** Whether the caller is of the kind the request's role route names. */
     static boolean allowed(Authentication auth, HttpServletRequest request) {
-        return ROLE_ROUTES.stream().filter(r -> r.matcher().matches(request)).findFirst()
+        return routeOf(request)
                 .map(r -> auth != null && auth.getPrincipal() instanceof VaultPrincipal p && p.kind() == r.kind())
                 .orElse(false);
     }
@@ -119,8 +125,7 @@ class ApiSecurityConfig {
                 writeOutcome(response, 403, "forbidden", "Access denied");
                 return;
             }
-            String refusal = ROLE_ROUTES.stream().filter(r -> r.matcher().matches(request)).findFirst()
-                    .map(RoleRoute::refusal).orElse("This route is not offered to you");
+            String refusal = routeOf(request).map(RoleRoute::refusal).orElse("This route is not offered to you");
             byte[] body = new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", refusal).body();
             response.setStatus(403);
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

@@ -73,11 +73,9 @@ public final class FhirDispatch {
 
     /** The value of type {@code type} handed to this request by an in-process dispatch, if it is one. */
     public static <T> Optional<T> handedOver(RequestDetails request, Class<T> type) {
-        if (request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null
-                && type.isInstance(servlet.getServletRequest().getAttribute(handOverKey(type)))) {
-            return Optional.of(type.cast(servlet.getServletRequest().getAttribute(handOverKey(type))));
-        }
-        return Optional.empty();
+        Object value = request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null
+                ? servlet.getServletRequest().getAttribute(handOverKey(type)) : null;
+        return type.isInstance(value) ? Optional.of(type.cast(value)) : Optional.empty();
     }
 
     private static String handOverKey(Class<?> type) {
