@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@link #startOperation}: PROCEED. Nothing about a request as a whole justifies AUTHORIZED (which would skip
  * every per-resource check).</li>
  * <li>{@link #canSeeResource}: decides, before paging and totals, so hidden means hidden. Resources without a patient
- * owner: PROCEED. The owner patient: PROCEED. A hospital reading what it submitted: PROCEED. Any other hospital:
+ * owner: PROCEED for directory records and for their submitting hospital, REJECT otherwise (closed world). The owner
+ * patient: PROCEED. A hospital reading what it submitted: PROCEED. Any other hospital:
  * treatment-sharing decision (or research, if it declared AI training). An AI firm: research decision for
  * AI_TRAINING. Every owner patient must permit. Admin, anonymous, other patients and anything undetermined
  * (unknown ownership, resolver/store failure, a consent that does not parse): REJECT.</li>
@@ -111,7 +112,7 @@ public final class VaultConsentService implements IConsentService {
             return ConsentOutcome.REJECT;
         }
         if (owner.get().patientIds().isEmpty()) {
-            return ConsentOutcome.PROCEED;
+            return withoutPatient(request, owner.get());
         }
         Requester requester = requester(request);
         Instant time = time(request);
@@ -120,6 +121,20 @@ public final class VaultConsentService implements IConsentService {
             allPermit &= decideFor(request, requester, time, resource, resourceId, patientId, owner.get());
         }
         return allPermit ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
+    }
+
+    /**
+     * Closed world: a record with no patient owner is shown to everyone only if it is a directory record; otherwise
+     * only to the hospital that submitted it (a Task, Device or Provenance naming no patient may still describe one).
+     */
+    private ConsentOutcome withoutPatient(RequestDetails request, ResourceOwner owner) {
+        if (owner.publicDirectory()) {
+            return ConsentOutcome.PROCEED;
+        }
+        Requester requester = requester(request);
+        boolean submitter = requester != null && requester.kind() == RequesterKind.HOSPITAL
+                && owner.submittingOrgId() != null && owner.submittingOrgId().equals(requester.orgId());
+        return submitter ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
     }
 
     private boolean decideFor(RequestDetails request, Requester requester, Instant time, IBaseResource resource,

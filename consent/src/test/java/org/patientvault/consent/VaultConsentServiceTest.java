@@ -152,12 +152,24 @@ class VaultConsentServiceTest {
     }
 
     @Test
-    void resourcesWithoutPatientOwnerProceedUnaudited() {
+    void directoryRecordsProceedUnaudited() {
         Organization org = new Organization();
-        owners.put(org, ResourceOwner.none());
+        owners.put(org, ResourceOwner.directory());
         assertThat(see(Requester.anonymous(), org)).isSameAs(ConsentOutcome.PROCEED);
         assertThat(see(Requester.aiFirm("ai-lab"), org)).isSameAs(ConsentOutcome.PROCEED);
         assertThat(audited).isEmpty();
+    }
+
+    @Test
+    void recordsWithoutPatientOutsideTheDirectoryAreTheSubmittersOnly() {
+        org.hl7.fhir.r4.model.Task task = new org.hl7.fhir.r4.model.Task();
+        owners.put(task, ResourceOwner.submitterOnly("hosp-beijing"));
+        assertThat(see(Requester.hospital("hosp-beijing"), task)).isSameAs(ConsentOutcome.PROCEED);
+        assertThat(see(Requester.hospital("hosp-shanghai"), task)).isSameAs(ConsentOutcome.REJECT);
+        assertThat(see(Requester.aiFirm("ai-lab"), task)).isSameAs(ConsentOutcome.REJECT);
+        assertThat(see(Requester.anonymous(), task)).isSameAs(ConsentOutcome.REJECT);
+        owners.put(task, ResourceOwner.submitterOnly(null));
+        assertThat(see(Requester.hospital("hosp-beijing"), task)).isSameAs(ConsentOutcome.REJECT);
     }
 
     @Test

@@ -21,10 +21,6 @@ import org.patientvault.vault.caller.VaultPrincipal;
  */
 public class VaultAuthorizationInterceptor extends AuthorizationInterceptor {
 
-    /** Resource types an admin operates on; no clinical data. */
-    static final List<String> OPERATIONAL_TYPES = List.of("Organization", "CodeSystem", "ValueSet", "ConceptMap",
-            "SearchParameter", "StructureDefinition", "NamingSystem", "Endpoint", "OperationDefinition");
-
     public VaultAuthorizationInterceptor() {
         super(PolicyEnum.DENY);
     }
@@ -100,7 +96,7 @@ public class VaultAuthorizationInterceptor extends AuthorizationInterceptor {
             case AI_FIRM -> rules.allow("organization directory").read().resourcesOfType("Organization").withAnyId()
                     .andThen();
             case ADMIN -> {
-                for (String type : OPERATIONAL_TYPES) {
+                for (String type : AccessPolicy.OPERATIONAL_TYPES) {
                     rules.allow("operate " + type).read().resourcesOfType(type).withAnyId().andThen()
                             .allow("maintain " + type).write().resourcesOfType(type).withAnyId().andThen();
                 }

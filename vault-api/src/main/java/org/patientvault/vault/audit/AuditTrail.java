@@ -12,7 +12,9 @@ import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -30,9 +32,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * One {@code AuditEvent} per FHIR request, shaped after IHE BALP: who (the caller's Patient or Organization, and the
- * OAuth client), what (the interaction, the resource or the query), which patients (every patient whose record was
- * read or written), the outcome and the time. Consent decisions get their own AuditEvent per patient, so a patient
+ * The audit trail of FHIR requests, shaped after IHE BALP: per request one {@code AuditEvent} on the caller's side
+ * (who: the caller's Patient or Organization and the OAuth client; what: the interaction and the id or query asked for;
+ * the outcome and the time), plus one per patient whose record was read or written, naming only that patient and the
+ * kinds and counts of their records concerned, so no patient's audit trail reveals another patient or the query. Consent decisions get their own AuditEvent per patient, so a patient
  * sees every decision taken about their data. Audit records are written by the vault itself; no caller may write or
  * delete them (see the authorization rules).
  */
@@ -40,7 +43,7 @@ import org.springframework.stereotype.Component;
 @Interceptor
 public class AuditTrail implements ConsentAuditSink {
 
-    static final String PATIENTS = AuditTrail.class.getName() + ".patients";
+    static final String TOUCHED = AuditTrail.class.getName() + ".touched";
     private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
     private static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
     private static final String INTERACTION = "http://hl7.org/fhir/restful-interaction";
@@ -53,21 +56,30 @@ public class AuditTrail implements ConsentAuditSink {
         this.owners = owners;
     }
 
-    /** Collects the patients whose records leave in the response (searches, reads, $everything, transactions). */
+    /**
+     * Collects, per patient, what of their record leaves in the response (searches, reads, $everything, transactions):
+     * the resource types and how many of each.
+     */
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
     public void outgoing(RequestDetails request, IBaseResource response) {
         if (response == null || request instanceof SystemRequestDetails) {
             return;
         }
-        Set<String> patients = patients(request);
+        Map<String, Map<String, Integer>> touched = touched(request);
         if (response instanceof Bundle bundle) {
             for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
                 if (e.hasResource()) {
-                    patients.addAll(owners.patientsOf(e.getResource()));
+                    count(touched, e.getResource());
                 }
             }
         } else {
-            patients.addAll(owners.patientsOf(response));
+            count(touched, response);
+        }
+    }
+
+    private void count(Map<String, Map<String, Integer>> touched, IBaseResource resource) {
+        for (String patient : owners.patientsOf(resource)) {
+            touched.computeIfAbsent(patient, k -> new TreeMap<>()).merge(resource.fhirType(), 1, Integer::sum);
         }
     }
 
@@ -119,33 +131,18 @@ public class AuditTrail implements ConsentAuditSink {
         }
     }
 
+    /**
+     * The request's record: one AuditEvent on the caller's side (who, the interaction, the id or query asked for;
+     * in no other patient's compartment), and one per other patient whose record was touched, naming only that
+     * patient and what of theirs was read or written (types and counts), never the query or other patients.
+     */
     private void write(RequestDetails request, AuditEvent.AuditEventOutcome outcome, String status) {
         if (request instanceof SystemRequestDetails || request.getRestOperationType() == null
                 || request.getRestOperationType() == RestOperationTypeEnum.METADATA) {
             return;
         }
-        AuditEvent ev = base(action(request.getRestOperationType()), outcome);
-        ev.setType(new Coding(DCM, "110110", "Patient Record"));
-        ev.addSubtype(new Coding(INTERACTION, request.getRestOperationType().getCode(),
-                request.getRestOperationType().name()));
-        if (status != null) {
-            ev.setOutcomeDesc("HTTP " + status);
-        }
-        VaultPrincipal.current().ifPresent(p -> {
-            AuditEvent.AuditEventAgentComponent who = ev.addAgent().setRequestor(true);
-            who.setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(
-                    "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient")));
-            switch (p.kind()) {
-                case PATIENT -> who.setWho(new Reference(p.patientReference()));
-                case HOSPITAL, AI_FIRM -> who.setWho(new Reference(p.organizationReference())
-                        .setIdentifier(new Identifier().setSystem(IdentitySystems.ORGANIZATION)
-                                .setValue(p.orgCode())));
-                case ADMIN -> who.setWho(new Reference().setDisplay("admin " + p.subject()));
-            }
-            who.setAltId(p.subject());
-            ev.addAgent().setRequestor(false).setWho(new Reference().setDisplay("client " + p.clientId()))
-                    .setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(DCM, "110150", "Application")));
-        });
+        VaultPrincipal caller = VaultPrincipal.current().orElse(null);
+        AuditEvent ev = event(request, caller, outcome, status);
         if (request.getId() != null && request.getId().hasIdPart()) {
             // By identifier, not a literal reference: the id asked for may not exist, and the audit must still be
             // written (a literal reference to a missing resource would fail referential integrity).
@@ -163,14 +160,62 @@ public class AuditTrail implements ConsentAuditSink {
                             "System Object"))
                     .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "24", "Query"));
         }
-        Set<String> patients = patients(request);
-        VaultPrincipal.current().map(VaultPrincipal::patientId).ifPresent(patients::add);
-        for (String patient : patients) {
-            ev.addEntity().setWhat(new Reference("Patient/" + patient))
-                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
-                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
+        Map<String, Map<String, Integer>> touched = touched(request);
+        String self = caller == null ? null : caller.patientId();
+        if (self != null) {
+            patientEntity(ev, self, touched.get(self));
         }
         save(ev);
+        for (Map.Entry<String, Map<String, Integer>> patient : touched.entrySet()) {
+            if (patient.getKey().equals(self)) {
+                continue;
+            }
+            AuditEvent theirs = event(request, caller, outcome, status);
+            patientEntity(theirs, patient.getKey(), patient.getValue());
+            save(theirs);
+        }
+    }
+
+    /** Who asked for what kind of interaction, with what outcome; no patient and nothing asked for yet. */
+    private static AuditEvent event(RequestDetails request, VaultPrincipal caller, AuditEvent.AuditEventOutcome outcome,
+                                    String status) {
+        AuditEvent ev = base(action(request.getRestOperationType()), outcome);
+        ev.setType(new Coding(DCM, "110110", "Patient Record"));
+        ev.addSubtype(new Coding(INTERACTION, request.getRestOperationType().getCode(),
+                request.getRestOperationType().name()));
+        if (status != null) {
+            ev.setOutcomeDesc("HTTP " + status);
+        }
+        if (caller != null) {
+            AuditEvent.AuditEventAgentComponent who = ev.addAgent().setRequestor(true);
+            who.setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(
+                    "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient")));
+            switch (caller.kind()) {
+                case PATIENT -> who.setWho(new Reference(caller.patientReference()));
+                case HOSPITAL, AI_FIRM -> who.setWho(new Reference(caller.organizationReference())
+                        .setIdentifier(new Identifier().setSystem(IdentitySystems.ORGANIZATION)
+                                .setValue(caller.orgCode())));
+                case ADMIN -> who.setWho(new Reference().setDisplay("admin " + caller.subject()));
+            }
+            who.setAltId(caller.subject());
+            ev.addAgent().setRequestor(false).setWho(new Reference().setDisplay("client " + caller.clientId()))
+                    .setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding(DCM, "110150", "Application")));
+        }
+        return ev;
+    }
+
+    /** The patient the event is about, and what of their record it concerned (e.g. "Observation×3"). */
+    private static void patientEntity(AuditEvent ev, String patient, Map<String, Integer> types) {
+        AuditEvent.AuditEventEntityComponent entity = ev.addEntity().setWhat(new Reference("Patient/" + patient))
+                .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
+                .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
+        if (types != null && !types.isEmpty()) {
+            StringBuilder what = new StringBuilder();
+            types.forEach((type, n) -> what.append(what.isEmpty() ? "" : ", ").append(type).append('×').append(n));
+            entity.setDescription(what.toString());
+            types.forEach((type, n) -> entity.addDetail().setType(type).setValue(new org.hl7.fhir.r4.model.StringType(
+                    Integer.toString(n))));
+        }
     }
 
     private static AuditEvent base(AuditEvent.AuditEventAction action, AuditEvent.AuditEventOutcome outcome) {
@@ -194,8 +239,9 @@ public class AuditTrail implements ConsentAuditSink {
     }
 
     @SuppressWarnings("unchecked")
-    private static Set<String> patients(RequestDetails request) {
-        return (Set<String>) request.getUserData().computeIfAbsent(PATIENTS, k -> new TreeSet<String>());
+    private static Map<String, Map<String, Integer>> touched(RequestDetails request) {
+        return (Map<String, Map<String, Integer>>) request.getUserData()
+                .computeIfAbsent(TOUCHED, k -> new TreeMap<String, Map<String, Integer>>());
     }
 
     private static AuditEvent.AuditEventAction action(RestOperationTypeEnum op) {

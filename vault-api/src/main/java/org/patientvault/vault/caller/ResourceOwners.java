@@ -16,6 +16,16 @@ import org.springframework.stereotype.Component;
 @Component
 public class ResourceOwners {
 
+    /**
+     * Types whose records carry no patient data and are readable by every authenticated caller: the directory of
+     * organisations, people and places, and conformance resources. Any other record without a patient owner is
+     * visible to its submitter only (closed world; see docs/security.md).
+     */
+    public static final Set<String> PUBLIC_DIRECTORY = Set.of("Organization", "Practitioner", "PractitionerRole",
+            "Location", "HealthcareService", "Endpoint", "Medication", "Substance", "CodeSystem", "ValueSet",
+            "ConceptMap", "StructureDefinition", "SearchParameter", "NamingSystem", "OperationDefinition",
+            "CapabilityStatement", "Questionnaire");
+
     private final FhirContext ctx;
 
     ResourceOwners(FhirContext ctx) {

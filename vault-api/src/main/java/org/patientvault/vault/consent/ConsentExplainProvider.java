@@ -58,24 +58,38 @@ public class ConsentExplainProvider {
                               @OperationParam(name = "recordDate") DateType recordDate,
                               @OperationParam(name = "time") DateTimeType time,
                               @OperationParam(name = "crossBorder") BooleanType crossBorder) {
-        Purpose p = switch (purpose.getValue()) {
+        // Every parameter is checked here, so a value the engine does not know is a 400 naming the parameter, never
+        // an exception further down.
+        Purpose p = switch (valueOf(purpose)) {
             case "treatment" -> Purpose.TREATMENT;
             case "ai-training" -> Purpose.AI_TRAINING;
             default -> throw new InvalidRequestException("purpose must be 'treatment' or 'ai-training'");
         };
-        boolean aiFirm = recipientKind == null ? p == Purpose.AI_TRAINING : "ai-firm".equals(recipientKind.getValue());
-        Recipient who = aiFirm ? Recipient.aiFirm(recipient.getValue()) : Recipient.hospital(recipient.getValue());
-        Instant recorded = recordDate == null ? null
-                : LocalDate.parse(recordDate.getValueAsString().length() == 4 ? recordDate.getValueAsString() + "-07-01"
-                : recordDate.getValueAsString().length() == 7 ? recordDate.getValueAsString() + "-15"
-                : recordDate.getValueAsString()).atStartOfDay(zone).toInstant();
+        String recipientId = valueOf(recipient).strip();
+        if (recipientId.isEmpty()) {
+            throw new InvalidRequestException("recipient must name the organisation (its org id, e.g. hosp-beijing)");
+        }
+        String kind = recipientKind == null ? (p == Purpose.AI_TRAINING ? "ai-firm" : "hospital")
+                : valueOf(recipientKind);
+        Recipient who = switch (kind) {
+            case "ai-firm" -> Recipient.aiFirm(recipientId);
+            case "hospital" -> Recipient.hospital(recipientId);
+            default -> throw new InvalidRequestException("recipientKind must be 'hospital' or 'ai-firm'");
+        };
+        Instant recorded = recordDate == null ? null : startOf(recordDate);
         ResourceFacts facts;
         if (modality != null) {
             facts = ResourceFacts.imaging(modality.getValue(), recorded);
         } else {
-            DataClass cls = dataClass == null ? null : DataClass.fromCode(dataClass.getValue()).orElseThrow(() ->
-                    new InvalidRequestException("Unknown dataClass '" + dataClass.getValue() + "'"));
+            DataClass cls = dataClass == null ? null : DataClass.fromCode(valueOf(dataClass)).orElseThrow(() ->
+                    new InvalidRequestException("Unknown dataClass '" + valueOf(dataClass) + "'"));
             facts = ResourceFacts.of(cls, recorded);
+        }
+        if (modality != null && valueOf(modality).isBlank()) {
+            throw new InvalidRequestException("modality must be a DICOM modality code such as CT or MR");
+        }
+        if (time != null && time.getValue() == null) {
+            throw new InvalidRequestException("time must be a FHIR dateTime");
         }
         AccessRequest request = new AccessRequest(who, p, time == null ? Instant.now() : time.getValue().toInstant(),
                 facts, crossBorder != null && crossBorder.booleanValue());
@@ -98,5 +112,20 @@ public class ConsentExplainProvider {
             s.addPart().setName("message").setValue(new StringType(step.message()));
         }
         return out;
+    }
+
+    private static String valueOf(org.hl7.fhir.r4.model.PrimitiveType<?> p) {
+        return p == null || p.getValueAsString() == null ? "" : p.getValueAsString();
+    }
+
+    /** A FHIR date of any precision as the start of its middle day (a year: 1 July; a month: the 15th). */
+    private Instant startOf(DateType date) {
+        String v = valueOf(date);
+        try {
+            return LocalDate.parse(v.length() == 4 ? v + "-07-01" : v.length() == 7 ? v + "-15" : v)
+                    .atStartOfDay(zone).toInstant();
+        } catch (java.time.DateTimeException e) {
+            throw new InvalidRequestException("recordDate must be a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)");
+        }
     }
 }

@@ -53,19 +53,23 @@ class ConsentWiring {
                     && isPlaceholder(binary.getSecurityContext().getReference()) && submittedByCaller(binary)) {
                 // The submitting hospital's own Binary, being created inside a Bundle: HAPI asks about the write's
                 // outcome before it replaces the urn:uuid placeholders, so the owner is not known yet (as for any
-                // other entry whose patient reference is still a placeholder, which gets "none"). Rejecting it made
+                // other entry whose patient reference is still a placeholder: its submitter's only). Rejecting it made
                 // HAPI drop the outcome's resource, and its transaction processor then skipped writing the version
                 // row (HFJ_RESOURCE without HFJ_RES_VER: a Binary nobody could read). Only its submitter gets here;
                 // a stored Binary never keeps a placeholder (HAPI resolves it or fails the Bundle, and
                 // objects.BinaryOwners refuses a Binary that does not name one Patient).
-                return Optional.of(ResourceOwner.none());
+                return Optional.of(ResourceOwner.submitterOnly(SubmitterTag.of(binary).orElse(null)));
             }
             if (patients.isEmpty() && resource instanceof org.hl7.fhir.r4.model.Binary) {
                 // Unattributable bytes are shown to nobody but the system.
                 return Optional.empty();
             }
-            return Optional.of(patients.isEmpty() ? ResourceOwner.none()
-                    : new ResourceOwner(patients, SubmitterTag.of(resource).orElse(null)));
+            if (patients.isEmpty()) {
+                return Optional.of(ResourceOwners.PUBLIC_DIRECTORY.contains(resource.fhirType())
+                        ? ResourceOwner.directory() : ResourceOwner.submitterOnly(SubmitterTag.of(resource)
+                        .orElse(null)));
+            }
+            return Optional.of(new ResourceOwner(patients, SubmitterTag.of(resource).orElse(null)));
         };
 
         return new ConsentInterceptor(new VaultConsentService(requesters, consents, ownership, auditSink,

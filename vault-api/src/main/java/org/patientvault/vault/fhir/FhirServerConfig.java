@@ -20,10 +20,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.patientvault.vault.VaultProperties;
-import org.patientvault.vault.access.DeletedRecords;
+import org.patientvault.vault.access.AccessGate;
 import org.patientvault.vault.access.HiddenHistory;
 import org.patientvault.vault.access.PagingOwnership;
 import org.patientvault.vault.access.PatientSearchNarrowing;
+import org.patientvault.vault.access.RecordOwnership;
 import org.patientvault.vault.access.VaultAuthorizationInterceptor;
 import org.patientvault.vault.audit.AuditTrail;
 import org.patientvault.vault.caller.SubmitterTag;
@@ -67,16 +68,19 @@ class FhirServerConfig {
     }
 
     @Bean
-    InterceptorGroup errorInterceptors(FhirProperties props, DeletedRecords deletedRecords) {
+    InterceptorGroup errorInterceptors(FhirProperties props, RecordOwnership ownership) {
         return InterceptorGroup.of(Concern.ERRORS,
-                new SafeErrorInterceptor(props.maxRequestSize().toBytes(), deletedRecords::callerMayKnowDeleted));
+                new SafeErrorInterceptor(props.maxRequestSize().toBytes(), ownership::callerMayKnowDeleted));
     }
 
     @Bean
-    InterceptorGroup accessInterceptors(ConsentInterceptor consent, SubmitterTag submitterTag, VaultProperties vault) {
-        // Default-deny rules per caller kind, patients narrowed to their compartment, then consent decides per
-        // resource (before paging and totals) whether a non-owner may see it.
+    InterceptorGroup accessInterceptors(ConsentInterceptor consent, SubmitterTag submitterTag, VaultProperties vault,
+                                        RecordOwnership ownership) {
+        // The allow-list and ownership before HAPI touches anything; then HAPI's default-deny rules per caller kind,
+        // patients narrowed to their compartment, and consent deciding per resource (before paging and totals)
+        // whether a non-owner may see it.
         return InterceptorGroup.of(Concern.ACCESS,
+                new AccessGate(ownership),
                 new VaultAuthorizationInterceptor(),
                 new PatientSearchNarrowing(),
                 new PagingOwnership(),

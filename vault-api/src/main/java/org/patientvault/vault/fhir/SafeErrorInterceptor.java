@@ -11,11 +11,14 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.IdType;
+import org.patientvault.vault.problem.VaultConflict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +76,9 @@ final class SafeErrorInterceptor {
      */
     private BaseServerResponseException hideExistence(RequestDetails request, BaseServerResponseException e) {
         int status = e.getStatusCode();
+        if (status == 409 || status == 412) {
+            return storedContentFree(e);
+        }
         if (status != 403 && status != 404 && status != 410) {
             return e;
         }
@@ -90,6 +96,31 @@ final class SafeErrorInterceptor {
             return new ForbiddenOperationException("Access denied");
         }
         return e;
+    }
+
+    /**
+     * HAPI's conflict and precondition messages name stored records: the resources that refer to one being deleted
+     * (which may be other hospitals'), the versions of a record, how many records a match URL matched. They are
+     * replaced by fixed text; the vault's own conflict messages (marked {@link VaultConflict}) name only what the
+     * caller sent or owns and pass unchanged.
+     */
+    private static BaseServerResponseException storedContentFree(BaseServerResponseException e) {
+        if (e instanceof VaultConflict) {
+            return e;
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        if (e.getStatusCode() == 412) {
+            return new PreconditionFailedException("The conditional request matched more than one of your records;"
+                    + " make its criteria more specific");
+        }
+        if (message.contains("Unable to delete") || message.contains("reference")) {
+            return new ResourceVersionConflictException("The resource cannot be deleted: other records refer to it");
+        }
+        if (message.contains("version")) {
+            return new ResourceVersionConflictException("Version conflict: the record changed since the version you"
+                    + " sent (If-Match or the Bundle entry's ifMatch); read it again and resend");
+        }
+        return new ResourceVersionConflictException("The request conflicts with the current state of the record");
     }
 
     /** Parsers used on the request path: HAPI's own, and gson/Jackson/StAX underneath the validator. */

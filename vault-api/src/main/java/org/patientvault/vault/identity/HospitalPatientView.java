@@ -6,9 +6,9 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Patient;
+import org.patientvault.vault.problem.VaultConflict;
 import org.patientvault.mapping.linking.PatientIdentityMerger;
 import org.patientvault.vault.caller.VaultPrincipal;
 import org.springframework.stereotype.Component;
@@ -61,7 +61,7 @@ public class HospitalPatientView {
                 i.getSystem()));
         if (account || PatientIdentityMerger.holdsOthersData(before, hospital.orgCode(),
                 hospital.organizationReference())) {
-            throw new ResourceVersionConflictException("Patient/" + before.getIdElement().getIdPart()
+            throw new VaultConflict("Patient/" + before.getIdElement().getIdPart()
                     + " is the patient's record and holds what other hospitals or the patient contributed; submit"
                     + " your Patient in a transaction (POST /fhir), where it is linked and kept as your hospital's"
                     + " view");

@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.UnsignedIntType;
+import org.patientvault.vault.problem.VaultConflict;
 import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.mapping.ResidentId;
 import org.patientvault.mapping.linking.IdentityConflictException;
@@ -404,7 +405,7 @@ public class PatientLinking {
                 .setCode(conflict ? OperationOutcome.IssueType.CONFLICT : OperationOutcome.IssueType.BUSINESSRULE)
                 .setDiagnostics(text).addExpression(expression)
                 .getDetails().addCoding(new Coding(IdentitySystems.LINK_DECISION_CODE_SYSTEM, code, null));
-        return conflict ? new ResourceVersionConflictException(text, oo) : new UnprocessableEntityException(text, oo);
+        return conflict ? new VaultConflict(text, oo) : new UnprocessableEntityException(text, oo);
     }
 
     private static boolean isConflict(LinkDecision.Reject r) {

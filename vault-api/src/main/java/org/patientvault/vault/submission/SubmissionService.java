@@ -5,7 +5,6 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.model.api.StorageResponseCodeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,7 +28,9 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.UnsignedIntType;
+import org.patientvault.vault.problem.VaultConflict;
 import org.patientvault.mapping.IdentitySystems;
+import org.patientvault.vault.access.SubmissionEntries;
 import org.patientvault.vault.identity.PatientLinking;
 import org.patientvault.vault.quality.SubmissionQuality;
 import org.springframework.stereotype.Service;
@@ -60,23 +61,26 @@ public class SubmissionService {
     private final SubmitterResolver submitters;
     private final SubmissionQuality quality;
     private final PatientLinking linking;
+    private final SubmissionEntries entries;
     private final Clock clock;
 
     SubmissionService(FhirContext ctx, IFhirSystemDao<Bundle, Meta> systemDao, SubmissionLedger ledger,
                       SubmitterResolver submitters, SubmissionQuality quality, PatientLinking linking,
-                      Optional<Clock> clock) {
+                      SubmissionEntries entries, Optional<Clock> clock) {
         this.ctx = ctx;
         this.systemDao = systemDao;
         this.ledger = ledger;
         this.submitters = submitters;
         this.quality = quality;
         this.linking = linking;
+        this.entries = entries;
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
     /** Processes a POSTed Bundle: transactions as submissions, batches as plain batches. */
     public Bundle submit(Bundle bundle, RequestDetails request) {
         if (bundle.getType() == Bundle.BundleType.BATCH) {
+            entries.confine(bundle);
             return systemDao.transaction(request, bundle);
         }
         if (bundle.getType() != Bundle.BundleType.TRANSACTION) {
@@ -91,6 +95,9 @@ public class SubmissionService {
         if (prior.isPresent()) {
             return replay(prior.get(), identifier, hash);
         }
+        // Access rules per entry (reads, PATCH, ownership, conditional matching confined to the caller's records),
+        // after the replay check: the content hash is of the bundle as sent, before these rewrites.
+        entries.confine(bundle);
         Instant now = clock.instant();
         UUID ledgerId = UUID.randomUUID();
         // Scored after the replay check (a replay answers with the stored, already scored response) and before the
@@ -105,6 +112,7 @@ public class SubmissionService {
         String provenanceUrl = "urn:uuid:" + UUID.randomUUID();
         PatientLinking.Plan links = org == null ? PatientLinking.Plan.none()
                 : linking.prepare(bundle, org, submitter.organization().getReference(), provenanceUrl, now);
+        entries.refuseUnlinkedPatientSearches(bundle);
         // The Provenance travels inside the submitted transaction, so HAPI stores it atomically with the data and
         // resolves its urn:uuid targets to the ids it assigns. The ledger row is written by SubmissionLedgerHook in
         // the same database transaction, when HAPI announces the Provenance before commit; the hook also has the
@@ -192,7 +200,7 @@ public class SubmissionService {
 
     private Bundle replay(SubmissionLedger.Prior prior, String identifier, String hash) {
         if (identifier != null && identifier.equals(prior.bundleIdentifier()) && !hash.equals(prior.contentSha256())) {
-            throw new ResourceVersionConflictException("Bundle.identifier " + identifier + " was already submitted on "
+            throw new VaultConflict("Bundle.identifier " + identifier + " was already submitted on "
                     + prior.receivedAt() + " with different content (" + prior.provenanceId()
                     + "); send a new Bundle.identifier for new content");
         }
