@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.IdType;
+import org.patientvault.vault.caller.ResourceOwners;
 import org.patientvault.vault.caller.VaultPrincipal;
 
 /**
@@ -53,8 +54,10 @@ public class VaultAuthorizationInterceptor extends AuthorizationInterceptor {
         switch (p.kind()) {
             case PATIENT -> {
                 IdType self = new IdType("Patient", p.patientId());
+                for (String type : ResourceOwners.PUBLIC_DIRECTORY) {
+                    rules.allow("directory " + type).read().resourcesOfType(type).withAnyId().andThen();
+                }
                 rules.allow("own compartment").read().allResources().inCompartment("Patient", self).andThen()
-                        .allow("organization directory").read().resourcesOfType("Organization").withAnyId().andThen()
                         .allow("own consents").write().resourcesOfType("Consent").inCompartment("Patient", self)
                         .andThen()
                         .allow("own binaries").read().resourcesOfType("Binary").withAnyId()

@@ -69,11 +69,14 @@ class BolaMatrixE2EIT extends E2EBase {
                     World::alicePatient, false),
             Route.get("_revinclude", w -> "Patient?_id=" + w.alicePatient() + "&_revinclude=Observation:subject",
                     World::aliceObs, false),
+            // _has and chains evaluate records beyond the ones returned: refused for everyone (docs/security.md).
             Route.get("_has", w -> "Patient?_has:Observation:subject:code=http://loinc.org|1558-6",
-                    World::alicePatient, false),
-            Route.get("chained subject.name", w -> "Observation?subject.name=Test", World::aliceObs, false),
+                    World::alicePatient, false).notOfferedTo("alice", "hosp-beijing"),
+            Route.get("chained subject.name", w -> "Observation?subject.name=Test", World::aliceObs, false)
+                    .notOfferedTo("alice", "hosp-beijing"),
             Route.get("chained subject:Patient.identifier", w -> "Observation?subject:Patient.identifier="
-                    + "https://patientvault.org/fhir/sid/cn-resident-id|" + ALICE_RID, World::aliceObs, false),
+                    + "https://patientvault.org/fhir/sid/cn-resident-id|" + ALICE_RID, World::aliceObs, false)
+                    .notOfferedTo("alice", "hosp-beijing"),
             // $everything is the patient's own export; hospitals read record by record under consent.
             Route.get("$everything", w -> "Patient/" + w.alicePatient() + "/$everything", World::aliceObs, true)
                     .notOfferedTo("hosp-beijing"),
@@ -81,21 +84,23 @@ class BolaMatrixE2EIT extends E2EBase {
             // never gets: history is refused to them, never widened.
             Route.get("history instance", w -> "Observation/" + w.aliceObs() + "/_history", World::aliceObs, true)
                     .notOfferedTo("alice"),
-            Route.get("history type", w -> "Observation/_history", World::aliceObs, false).notOfferedTo("alice"),
+            Route.get("history type", w -> "Observation/_history", World::aliceObs, false)
+                    .notOfferedTo("alice", "hosp-beijing"),
             Route.get("history system", w -> "_history", World::aliceObs, false)
                     .notOfferedTo("alice", "hosp-beijing"),
             // Counts cannot be filtered per resource, so HAPI refuses them while consent filtering is on.
             Route.get("_summary=count", w -> "Observation?subject=Patient/" + w.alicePatient() + "&_summary=count",
                     w -> "\"total\":2", false).notOfferedTo("alice", "hosp-beijing"),
+            // Reads inside a Bundle are offered to nobody: reads go through the read and search routes.
             new Route("batch reading foreign ids", "POST", w -> "",
                     w -> "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
                             + "{\"request\":{\"method\":\"GET\",\"url\":\"Observation/" + w.aliceObs() + "\"}},"
                             + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient/" + w.alicePatient() + "\"}}]}",
-                    World::aliceObs, false, Set.of()),
+                    World::aliceObs, false, Set.of("alice", "hosp-beijing")),
             new Route("transaction reading foreign ids", "POST", w -> "",
                     w -> "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
                             + "{\"request\":{\"method\":\"GET\",\"url\":\"Observation/" + w.aliceObs() + "\"}}]}",
-                    World::aliceObs, false, Set.of("alice")),
+                    World::aliceObs, false, Set.of("alice", "hosp-beijing")),
             // alice's Binary, created inside hosp-beijing's submitted transaction (securityContext = her Patient
             // entry by urn:uuid): readable by alice and hosp-beijing, hidden from everyone else.
             Route.get("Binary read", w -> "Binary/" + w.aliceBinary(), World::aliceBinary, true),
@@ -154,6 +159,106 @@ class BolaMatrixE2EIT extends E2EBase {
         HttpResponse<String> still = get("alice", "Observation/" + world.aliceObs());
         assertThat(still.statusCode()).isEqualTo(200);
         assertThat(still.body()).contains("Patient/" + world.alicePatient()).contains("5.4");
+    }
+
+    /**
+     * A write verb aimed at one of alice's records. {@code path} and {@code body} take the id to aim at (alice's, or
+     * an unknown one); {@code type} is the record's type.
+     */
+    record Write(String name, String method, String type, Function<String, String> path,
+                 Function<String, String> body, String contentType, String... headers) {
+    }
+
+    static final String OBS_JSON = "{\"resourceType\":\"Observation\",\"id\":\"%s\",\"status\":\"final\","
+            + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"1558-6\"}]},"
+            + "\"valueQuantity\":{\"value\":1.0,\"unit\":\"mmol/L\"}}";
+
+    static final List<Write> WRITES = List.of(
+            new Write("update", "PUT", "Observation", id -> "Observation/" + id, OBS_JSON::formatted, null),
+            new Write("conditional update", "PUT", "Observation", id -> "Observation?_id=" + id,
+                    id -> OBS_JSON.formatted(id).replace("\"id\":\"" + id + "\",", ""), null),
+            new Write("JSON Patch", "PATCH", "Observation", id -> "Observation/" + id,
+                    id -> "[{\"op\":\"copy\",\"from\":\"/valueQuantity/value\",\"path\":\"/status\"}]",
+                    "application/json-patch+json"),
+            new Write("JSON Patch test oracle", "PATCH", "Observation", id -> "Observation/" + id,
+                    id -> "[{\"op\":\"test\",\"path\":\"/valueQuantity/value\",\"value\":5.4}]",
+                    "application/json-patch+json"),
+            new Write("FHIRPath Patch", "PATCH", "Observation", id -> "Observation/" + id,
+                    id -> "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\",\"part\":["
+                            + "{\"name\":\"type\",\"valueCode\":\"replace\"},{\"name\":\"path\",\"valueString\":"
+                            + "\"Observation.status\"},{\"name\":\"value\",\"valueCode\":\"amended\"}]}]}", null),
+            new Write("conditional patch", "PATCH", "Patient", id -> "Patient?_id=" + id,
+                    id -> "[{\"op\":\"copy\",\"from\":\"/name/0/family\",\"path\":\"/gender\"}]",
+                    "application/json-patch+json"),
+            new Write("delete", "DELETE", "Observation", id -> "Observation/" + id, id -> null, null),
+            new Write("conditional delete", "DELETE", "Observation", id -> "Observation?_id=" + id, id -> null, null),
+            new Write("conditional create", "POST", "Observation", id -> "Observation",
+                    id -> OBS_JSON.formatted(id).replace("\"id\":\"" + id + "\",", ""), null,
+                    "If-None-Exist", "_id=%s"),
+            new Write("$validate", "POST", "Observation", id -> "Observation/" + id + "/$validate",
+                    id -> "{\"resourceType\":\"Parameters\"}", null),
+            new Write("$meta", "GET", "Observation", id -> "Observation/" + id + "/$meta", id -> null, null),
+            new Write("$meta-add", "POST", "Observation", id -> "Observation/" + id + "/$meta-add",
+                    id -> "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"meta\",\"valueMeta\":"
+                            + "{\"tag\":[{\"system\":\"x\",\"code\":\"y\"}]}}]}", null),
+            new Write("history", "GET", "Observation", id -> "Observation/" + id + "/_history", id -> null, null),
+            new Write("vread", "GET", "Observation", id -> "Observation/" + id + "/_history/1", id -> null, null),
+            new Write("patient update", "PUT", "Patient", id -> "Patient/" + id,
+                    id -> "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"gender\":\"male\"}", null),
+            new Write("patient delete", "DELETE", "Patient", id -> "Patient/" + id, id -> null, null));
+
+    /**
+     * Every write verb × every caller without a right to alice's records × her record and an unknown id: refused,
+     * nothing of hers in any body or header, her id answered exactly like an unknown one, and nothing changed.
+     */
+    @Test
+    void writeVerbsLeakNothingAndChangeNothing() throws Exception {
+        Map<String, String> tokens = tokens();
+        List<String> failures = new ArrayList<>();
+        for (String caller : List.of("bob", "hosp-shanghai", "ai-lab")) {
+            for (Write write : WRITES) {
+                String foreignId = write.type().equals("Patient") ? world.alicePatient() : world.aliceObs();
+                String unknownId = UUID.randomUUID().toString();
+                try {
+                    HttpResponse<String> foreign = sendWrite(tokens.get(caller), write, foreignId);
+                    HttpResponse<String> unknown = sendWrite(tokens.get(caller), write, unknownId);
+                    assertThat(foreign.statusCode()).as("refused, body " + abbreviate(foreign.body()))
+                            .isBetween(400, 499);
+                    String seen = foreign.body() + foreign.headers().map();
+                    assertThat(seen.replace(foreignId, "SENT-ID")).as("no alice data")
+                            .doesNotContain(world.aliceObs(), world.aliceObs2(), world.alicePatient(), ALICE_RID,
+                                    "5.4", "6.6");
+                    assertThat(foreign.statusCode()).as("foreign and unknown alike").isEqualTo(unknown.statusCode());
+                    assertThat(foreign.body().replace(foreignId, "ID")).as("foreign and unknown bodies alike")
+                            .isEqualTo(unknown.body().replace(unknownId, "ID"));
+                } catch (AssertionError e) {
+                    failures.add(caller + " × " + write.name() + ": " + e.getMessage().strip());
+                }
+            }
+        }
+        assertThat(failures).as("write cells that failed").isEmpty();
+        HttpResponse<String> still = get("alice", "Observation/" + world.aliceObs());
+        assertThat(still.body()).contains("\"versionId\":\"1\"").contains("5.4").doesNotContain("amended");
+        HttpResponse<String> her = get("alice", "Patient/" + world.alicePatient());
+        assertThat(her.statusCode()).isEqualTo(200);
+        assertThat(her.body()).doesNotContain("\"gender\":\"male\"");
+    }
+
+    private HttpResponse<String> sendWrite(String token, Write write, String id) throws Exception {
+        String url = "http://localhost:" + port + "/fhir/" + write.path().apply(id);
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Accept", JSON).header("Authorization", "Bearer " + token);
+        for (int i = 0; i + 1 < write.headers().length; i += 2) {
+            b.header(write.headers()[i], write.headers()[i + 1].formatted(id));
+        }
+        String body = write.body().apply(id);
+        if (body == null) {
+            b.method(write.method(), java.net.http.HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", write.contentType() == null ? JSON : write.contentType())
+                    .method(write.method(), java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private Map<String, String> tokens() throws Exception {
