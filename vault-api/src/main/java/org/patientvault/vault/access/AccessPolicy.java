@@ -42,7 +42,8 @@ final class AccessPolicy {
                 case READ, VREAD, SEARCH_TYPE, GET_PAGE, TRANSACTION -> true;
                 case CREATE, UPDATE, DELETE -> "Consent".equals(type);
                 case EXTENDED_OPERATION_INSTANCE -> "Patient".equals(type) && id != null
-                        && id.getIdPart().equals(caller.patientId()) && PATIENT_OPERATIONS.contains(operation);
+                        && id.getIdPart().equals(caller.patientId()) && operation != null
+                        && PATIENT_OPERATIONS.contains(operation);
                 default -> false;
             };
             case HOSPITAL -> switch (interaction) {

@@ -16,7 +16,8 @@ public class PatientSearchNarrowing extends SearchNarrowingInterceptor {
 
     @Override
     protected AuthorizedList buildAuthorizedList(RequestDetails request) {
-        if (ResourceOwners.PUBLIC_DIRECTORY.contains(request.getResourceName())) {
+        String type = request.getResourceName();
+        if (type != null && ResourceOwners.PUBLIC_DIRECTORY.contains(type)) {
             return null;
         }
         return VaultPrincipal.current()

@@ -117,7 +117,7 @@ public class SubmissionService {
         // resolves its urn:uuid targets to the ids it assigns. The ledger row is written by SubmissionLedgerHook in
         // the same database transaction, when HAPI announces the Provenance before commit; the hook also has the
         // merged vault Patients written then. The link Provenances travel the same way, before the submission's.
-        List<Reference> targets = assignFullUrls(bundle, org == null);
+        List<Reference> targets = withoutPatientsIfSeveral(bundle, assignFullUrls(bundle, org == null));
         Provenance provenance = provenance(targets, hash, bundle.getIdentifier(), submitter, now);
         int sent = bundle.getEntry().size();
         for (Provenance link : links.records()) {
@@ -191,6 +191,23 @@ public class SubmissionService {
             }
         }
         return targets;
+    }
+
+    /**
+     * A Provenance that targets Patients is in each of their compartments, so in a submission about several patients
+     * (a CSV file, a batch upload) every patient would read the others' Patient and record ids in it. There the
+     * submission's Provenance names only the records (it is then in no patient's record: the submitter's only), and
+     * each patient keeps the link Provenance that names their own Patient and this submission.
+     */
+    private static List<Reference> withoutPatientsIfSeveral(Bundle bundle, List<Reference> targets) {
+        List<String> patientUrls = bundle.getEntry().stream()
+                .filter(e -> e.getResource() instanceof org.hl7.fhir.r4.model.Patient)
+                .map(Bundle.BundleEntryComponent::getFullUrl).toList();
+        if (patientUrls.size() < 2) {
+            return targets;
+        }
+        return targets.stream().filter(t -> !patientUrls.contains(t.getReference())
+                && !t.getReference().startsWith("Patient/")).toList();
     }
 
     private static String locationOf(Bundle.BundleEntryComponent entry) {
