@@ -1,5 +1,6 @@
 package org.patientvault.consent;
 
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
@@ -128,13 +129,24 @@ public final class VaultConsentService implements IConsentService {
      * only to the hospital that submitted it (a Task, Device or Provenance naming no patient may still describe one).
      */
     private ConsentOutcome withoutPatient(RequestDetails request, ResourceOwner owner) {
-        if (owner.publicDirectory()) {
+        if (owner.publicDirectory() || isWrite(request)) {
+            // A write's own outcome: who may write was decided before HAPI ran it (the vault's access gate and
+            // authorization rules), and inside a transaction an outcome is checked before HAPI resolves its urn:uuid
+            // references, so its owner is not known yet. Rejecting it here would make HAPI drop the written version
+            // (a record stored without its version row), not hide anything.
             return ConsentOutcome.PROCEED;
         }
         Requester requester = requester(request);
         boolean submitter = requester != null && requester.kind() == RequesterKind.HOSPITAL
                 && owner.submittingOrgId() != null && owner.submittingOrgId().equals(requester.orgId());
         return submitter ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
+    }
+
+    private static boolean isWrite(RequestDetails request) {
+        RestOperationTypeEnum op = request == null ? null : request.getRestOperationType();
+        return op == RestOperationTypeEnum.CREATE || op == RestOperationTypeEnum.UPDATE
+                || op == RestOperationTypeEnum.DELETE || op == RestOperationTypeEnum.TRANSACTION
+                || op == RestOperationTypeEnum.BATCH;
     }
 
     private boolean decideFor(RequestDetails request, Requester requester, Instant time, IBaseResource resource,

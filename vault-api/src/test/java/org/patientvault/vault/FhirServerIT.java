@@ -219,9 +219,11 @@ class FhirServerIT extends FhirIT {
         assertThat(revincluded.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
                 .contains(obsId, patientId);
 
-        Bundle typeHistory = client.history().onType(Observation.class).returnBundle(Bundle.class).execute();
-        assertThat(typeHistory.getEntry()).isNotEmpty();
-        // Whole-server history would show other callers' audit records: refused to hospitals.
+        // History is offered per record, to its owners; by type or server it would list other callers' records.
+        assertThat(client.history().onInstance(new IdType("Observation", obsId)).returnBundle(Bundle.class)
+                .execute().getEntry()).hasSize(1);
+        assertThatThrownBy(() -> client.history().onType(Observation.class).returnBundle(Bundle.class).execute())
+                .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException.class);
         assertThatThrownBy(() -> client.history().onServer().returnBundle(Bundle.class).execute())
                 .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException.class);
     }
@@ -229,12 +231,20 @@ class FhirServerIT extends FhirIT {
     @Test
     void batchIsProcessedEntryByEntry() {
         Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
-        batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient?_count=1");
-        batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient/" + UUID.randomUUID());
+        batch.addEntry().setResource(new org.hl7.fhir.r4.model.Location().setName("Batch ward " + UUID.randomUUID()))
+                .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Location");
+        batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.DELETE).setUrl("Location?name=" + UUID.randomUUID());
         Bundle response = client.transaction().withBundle(batch).execute();
         assertThat(response.getEntry()).hasSize(2);
-        assertThat(response.getEntry().get(0).getResponse().getStatus()).startsWith("200");
-        assertThat(response.getEntry().get(1).getResponse().getStatus()).startsWith("404");
+        assertThat(response.getEntry().get(0).getResponse().getStatus()).startsWith("201");
+        assertThat(response.getEntry().get(1).getResponse().getStatus()).startsWith("20");
+
+        // Reads go through the read and search routes (docs/security.md), never inside a Bundle.
+        Bundle reads = new Bundle().setType(Bundle.BundleType.BATCH);
+        reads.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient?_count=1");
+        assertThatThrownBy(() -> client.transaction().withBundle(reads).execute())
+                .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.InvalidRequestException.class)
+                .hasMessageContaining("reads are not offered inside a Bundle");
     }
 
     @Test

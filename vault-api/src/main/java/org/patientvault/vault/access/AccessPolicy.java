@@ -39,7 +39,7 @@ final class AccessPolicy {
                           IdType id, VaultPrincipal caller) {
         return switch (kind) {
             case PATIENT -> switch (interaction) {
-                case READ, VREAD, SEARCH_TYPE, GET_PAGE, TRANSACTION -> true;
+                case READ, VREAD, SEARCH_TYPE, GET_PAGE, TRANSACTION, BATCH -> true;
                 case CREATE, UPDATE, DELETE -> "Consent".equals(type);
                 case EXTENDED_OPERATION_INSTANCE -> "Patient".equals(type) && id != null
                         && id.getIdPart().equals(caller.patientId()) && operation != null
@@ -47,7 +47,7 @@ final class AccessPolicy {
                 default -> false;
             };
             case HOSPITAL -> switch (interaction) {
-                case READ, VREAD, SEARCH_TYPE, GET_PAGE, TRANSACTION, HISTORY_INSTANCE -> true;
+                case READ, VREAD, SEARCH_TYPE, GET_PAGE, TRANSACTION, BATCH, HISTORY_INSTANCE -> true;
                 case CREATE, UPDATE, DELETE -> type != null && !NOT_WRITTEN_BY_HOSPITALS.contains(type);
                 case EXTENDED_OPERATION_INSTANCE -> "Organization".equals(type)
                         && "$quality-scorecard".equals(operation);
@@ -61,7 +61,7 @@ final class AccessPolicy {
             case ADMIN -> switch (interaction) {
                 case READ, SEARCH_TYPE -> OPERATIONAL_TYPES.contains(type) || "AuditEvent".equals(type);
                 case CREATE, UPDATE -> OPERATIONAL_TYPES.contains(type);
-                case GET_PAGE, TRANSACTION -> true;
+                case GET_PAGE, TRANSACTION, BATCH -> true;
                 case EXTENDED_OPERATION_INSTANCE -> ("Patient".equals(type) && "$consent-explain".equals(operation))
                         || ("Organization".equals(type) && "$quality-scorecard".equals(operation));
                 default -> false;

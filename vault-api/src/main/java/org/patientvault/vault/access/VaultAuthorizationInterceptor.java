@@ -91,6 +91,11 @@ public class VaultAuthorizationInterceptor extends AuthorizationInterceptor {
                         .allow("submit").write().allResources().withAnyId().andThen()
                         .allow("delete own").delete().allResources().withAnyId().andThen()
                         .allow("read own and consented").read().allResources().withAnyId().andThen()
+                        // Conditional writes reach HAPI only inside a submission, where SubmissionEntries confined their
+                        // matching to this hospital's own records (AccessGate refuses them anywhere else).
+                        .allow("conditional create in submissions").createConditional().allResources().andThen()
+                        .allow("conditional update in submissions").updateConditional().allResources().andThen()
+                        .allow("conditional delete in submissions").deleteConditional().allResources().andThen()
                         .allow("submissions").transaction().withAnyOperation().andApplyNormalRules().andThen()
                         // Which Organization (only its own) is decided by QualityScorecardProvider: 404 otherwise.
                         .allow("quality scorecard").operation().named("$quality-scorecard").onInstancesOfType(
