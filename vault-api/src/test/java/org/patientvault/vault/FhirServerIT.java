@@ -233,7 +233,11 @@ class FhirServerIT extends FhirIT {
         Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
         batch.addEntry().setResource(new org.hl7.fhir.r4.model.Location().setName("Batch ward " + UUID.randomUUID()))
                 .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Location");
-        batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.DELETE).setUrl("Location?name=" + UUID.randomUUID());
+        String ward = UUID.randomUUID().toString();
+        org.hl7.fhir.r4.model.Location upsert = new org.hl7.fhir.r4.model.Location().setName("Ward " + ward);
+        upsert.addIdentifier().setSystem("urn:test:ward").setValue(ward);
+        batch.addEntry().setResource(upsert).getRequest().setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl("Location?identifier=urn:test:ward|" + ward);
         Bundle response = client.transaction().withBundle(batch).execute();
         assertThat(response.getEntry()).hasSize(2);
         assertThat(response.getEntry().get(0).getResponse().getStatus()).startsWith("201");

@@ -18,12 +18,12 @@ import org.springframework.stereotype.Component;
  * The access rules for the entries of a submitted Bundle, applied before HAPI processes it (the request-level rules
  * are {@link AccessGate}'s; HAPI's authorization rules check each entry again as it is stored).
  * <ul>
- *   <li>No reads and no PATCH inside a Bundle: reads go through the read and search routes, where consent filters
- *   them; PATCH is offered nowhere.</li>
+ *   <li>No reads, no PATCH and no conditional delete inside a Bundle: reads go through the read and search routes,
+ *   where consent filters them; PATCH is offered nowhere; records are deleted by id.</li>
  *   <li>An update or delete by id names a record the caller owns; anything else is answered as not known, alike for
  *   foreign and unknown ids (a hospital's Patient entries are the exception: patient linking decides those).</li>
  *   <li>Conditional matching is confined to the caller's own records: a hospital's {@code ifNoneExist}, conditional
- *   update and delete URLs and search references ({@code Encounter?identifier=...}) get its submitter tag added, so
+ *   update URLs and search references ({@code Encounter?identifier=...}) get its submitter tag added, so
  *   another hospital's record never matches (no id, count or existence oracle). Directory types are shared and
  *   match as sent; Patients are matched by patient linking, and a Patient search reference that linking did not
  *   resolve to an entry of the same Bundle is refused ({@link #refuseUnlinkedPatientSearches}). Patients may not
@@ -90,6 +90,12 @@ public class SubmissionEntries {
                     if (conditional) {
                         if (!hospital) {
                             throw conditionalRefused(at);
+                        }
+                        if (verb == Bundle.HTTPVerb.DELETE) {
+                            // HAPI's rule engine cannot tell which records a conditional delete inside a Bundle
+                            // will remove; deleting is done by id, on records the caller owns.
+                            throw new InvalidRequestException(at + ": a conditional delete is not offered; delete"
+                                    + " your record by id (DELETE [type]/[id])");
                         }
                         request.setUrl(url + "&" + ownTag);
                     } else {

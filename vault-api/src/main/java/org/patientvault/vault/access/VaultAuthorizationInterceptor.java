@@ -95,7 +95,6 @@ public class VaultAuthorizationInterceptor extends AuthorizationInterceptor {
                         // matching to this hospital's own records (AccessGate refuses them anywhere else).
                         .allow("conditional create in submissions").createConditional().allResources().andThen()
                         .allow("conditional update in submissions").updateConditional().allResources().andThen()
-                        .allow("conditional delete in submissions").deleteConditional().allResources().andThen()
                         .allow("submissions").transaction().withAnyOperation().andApplyNormalRules().andThen()
                         // Which Organization (only its own) is decided by QualityScorecardProvider: 404 otherwise.
                         .allow("quality scorecard").operation().named("$quality-scorecard").onInstancesOfType(

@@ -238,13 +238,27 @@ class AccessModelIT extends FhirIT {
         tx.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(mine).getRequest()
                 .setMethod(Bundle.HTTPVerb.POST).setUrl("Location")
                 .setIfNoneExist("identifier=" + LOC_SYSTEM + "|" + locationIdentifier);
-        tx.addEntry().getRequest().setMethod(Bundle.HTTPVerb.DELETE)
-                .setUrl("Observation?identifier=" + OBS_SYSTEM + "|" + obsIdentifier);
+        Observation upsert = TestBundles.glucose("Patient/" + patient, 2.2);
+        upsert.addIdentifier().setSystem(OBS_SYSTEM).setValue(obsIdentifier);
+        tx.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(upsert).getRequest()
+                .setMethod(Bundle.HTTPVerb.PUT).setUrl("Observation?identifier=" + OBS_SYSTEM + "|" + obsIdentifier);
         HttpResponse<String> r = http.send(shanghai, "POST", "", ctx.newJsonParser().encodeResourceToString(tx),
                 null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).doesNotContain(location, obs, patient);
         assertThat(r.body()).contains("201 Created");
+        assertThat(r.body().split("201 Created", -1)).as("both entries created anew, neither matched").hasSize(3);
+        assertUnchanged();
+        // A conditional delete is refused inside a Bundle too, whatever it would match.
+        for (String value : List.of(obsIdentifier, UUID.randomUUID().toString())) {
+            Bundle del = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+            del.addEntry().getRequest().setMethod(Bundle.HTTPVerb.DELETE)
+                    .setUrl("Observation?identifier=" + OBS_SYSTEM + "|" + value);
+            HttpResponse<String> d = http.send(shanghai, "POST", "", ctx.newJsonParser()
+                    .encodeResourceToString(del), null);
+            assertThat(d.statusCode()).as(d.body()).isEqualTo(400);
+            assertThat(d.body()).contains("conditional delete is not offered").doesNotContain(obs);
+        }
         assertUnchanged();
         // A search reference to a Patient that is not an entry of the Bundle is refused, match or no match.
         Bundle ref = new Bundle().setType(Bundle.BundleType.TRANSACTION);
