@@ -1,12 +1,16 @@
 package org.patientvault.vault.consent;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,6 +22,8 @@ import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
@@ -27,6 +33,8 @@ import org.patientvault.consent.ConsentModel;
 import org.patientvault.consent.DataClass;
 import org.patientvault.consent.Purpose;
 import org.patientvault.consent.Recipient;
+import org.patientvault.consent.RecipientKind;
+import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.consent.ResourceFacts;
 import org.patientvault.vault.VaultProperties;
 import org.springframework.stereotype.Component;
@@ -58,13 +66,16 @@ public class ConsentExplainProvider {
                               @OperationParam(name = "recordDate") DateType recordDate,
                               @OperationParam(name = "time") DateTimeType time,
                               @OperationParam(name = "crossBorder") BooleanType crossBorder) {
-        Purpose p = switch (purpose.getValue()) {
+        Purpose p = switch (purpose == null || purpose.getValue() == null ? "" : purpose.getValue()) {
             case "treatment" -> Purpose.TREATMENT;
             case "ai-training" -> Purpose.AI_TRAINING;
             default -> throw new InvalidRequestException("purpose must be 'treatment' or 'ai-training'");
         };
+        if (recipient == null || recipient.getValue() == null || recipient.getValue().isBlank()) {
+            throw new InvalidRequestException("recipient is required: an organisation's client id or Organization/<id>");
+        }
         boolean aiFirm = recipientKind == null ? p == Purpose.AI_TRAINING : "ai-firm".equals(recipientKind.getValue());
-        Recipient who = aiFirm ? Recipient.aiFirm(recipient.getValue()) : Recipient.hospital(recipient.getValue());
+        Recipient who = recipient(recipient.getValue().strip(), aiFirm ? RecipientKind.AI_FIRM : RecipientKind.HOSPITAL);
         Instant recorded = recordDate == null ? null
                 : LocalDate.parse(recordDate.getValueAsString().length() == 4 ? recordDate.getValueAsString() + "-07-01"
                 : recordDate.getValueAsString().length() == 7 ? recordDate.getValueAsString() + "-15"
@@ -98,5 +109,32 @@ public class ConsentExplainProvider {
             s.addPart().setName("message").setValue(new StringType(step.message()));
         }
         return out;
+    }
+
+    /**
+     * The recipient under both of its names, as the consent service sees a real caller (client id and
+     * {@code Organization/<id>}), whichever of the two the patient typed. The organisation directory is public, so
+     * resolving it tells the patient nothing new; an unknown name is explained as a recipient nobody names.
+     */
+    private Recipient recipient(String given, RecipientKind kind) {
+        IFhirResourceDao<Organization> orgs = daos.getResourceDao(Organization.class);
+        Organization org = null;
+        if (given.startsWith("Organization/")) {
+            try {
+                org = orgs.read(new IdType(given).toUnqualifiedVersionless(), new SystemRequestDetails());
+            } catch (ResourceNotFoundException | ResourceGoneException | InvalidRequestException unknown) {
+                org = null;
+            }
+        } else {
+            org = orgs.search(SearchParameterMap.newSynchronous("identifier",
+                            new TokenParam(IdentitySystems.ORGANIZATION, given)), new SystemRequestDetails())
+                    .getAllResources().stream().map(Organization.class::cast).findFirst().orElse(null);
+        }
+        if (org == null) {
+            return given.startsWith("Organization/") ? new Recipient(kind, given, given) : new Recipient(kind, given, null);
+        }
+        String code = org.getIdentifier().stream().filter(i -> IdentitySystems.ORGANIZATION.equals(i.getSystem())
+                && i.hasValue()).map(Identifier::getValue).findFirst().orElse(given);
+        return new Recipient(kind, code, "Organization/" + org.getIdElement().getIdPart());
     }
 }
