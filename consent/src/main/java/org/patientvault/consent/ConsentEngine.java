@@ -196,17 +196,27 @@ public final class ConsentEngine {
     }
 
     static boolean actorMatches(Provision p, Recipient rc) {
-        if (p.anyAiFirm && rc.kind() == RecipientKind.AI_FIRM) {
-            return true;
-        }
+        return matchedActor(p, rc) != null;
+    }
+
+    /**
+     * How the provision names the recipient: its identifier value (the client id), its literal
+     * {@code Organization/<id>} reference, {@link #ANY_AI_FIRM_MATCH}, or null when it does not name it.
+     */
+    static String matchedActor(Provision p, Recipient rc) {
         String[] ids = p.actorIds;
         for (int i = 0; i < ids.length; i++) {
             if (ids[i].equals(rc.orgId()) || ids[i].equals(rc.orgReference())) {
-                return true;
+                return ids[i];
             }
         }
-        return false;
+        if (p.anyAiFirm && rc.kind() == RecipientKind.AI_FIRM) {
+            return ANY_AI_FIRM_MATCH;
+        }
+        return null;
     }
+
+    static final String ANY_AI_FIRM_MATCH = "(any AI firm)";
 
     /** All of the resource's modalities allowed: DEFINITE; some, or unknown: POSSIBLE; none or not imaging: NONE. */
     static int modalityState(String[] allowed, ResourceFacts f) {

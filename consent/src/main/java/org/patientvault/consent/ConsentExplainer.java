@@ -86,13 +86,32 @@ public final class ConsentExplainer {
         }
         if (ConsentEngine.applies(p, s, r.crossBorder())) {
             String note = p == c.root() && p.deny && c.backdrop ? " (opt-in backdrop: the consent abstains unless a nested provision applies)" : "";
-            steps.add(new Step(loc, "applies (" + p.describe() + ", specificity " + p.specificity + ")" + note));
+            steps.add(new Step(loc, "applies (" + p.describe() + ", specificity " + p.specificity + ")"
+                    + recipientNamed(p, r) + note));
         } else {
             steps.add(new Step(loc, "does not apply (" + p.describe() + "): " + whyNotApplies(p, s, r)));
         }
         for (Provision k : p.children) {
             walk(c, k, r, now, s, steps);
         }
+    }
+
+    /** Which of the recipient's names the provision used: both forms grant alike, the explanation says which. */
+    private static String recipientNamed(Provision p, AccessRequest r) {
+        if (!p.ownActor) {
+            return "";
+        }
+        String how = ConsentEngine.matchedActor(p, r.recipient());
+        if (how == null) {
+            return "";
+        }
+        if (ConsentEngine.ANY_AI_FIRM_MATCH.equals(how)) {
+            return "; recipient " + r.recipient().orgId() + " matched as any AI firm";
+        }
+        return how.startsWith("Organization/")
+                ? "; recipient " + r.recipient().orgId() + " named by reference " + how
+                : "; recipient named by identifier " + ConsentCodes.ORG_SYSTEM + "|" + how
+                + (r.recipient().orgReference() != null ? " (" + r.recipient().orgReference() + ")" : "");
     }
 
     private static String whyNotApplies(Provision p, int s, AccessRequest r) {
@@ -114,7 +133,9 @@ public final class ConsentExplainer {
             return "the request time is outside its period";
         }
         if (p.ownActor && !ConsentEngine.actorMatches(p, r.recipient())) {
-            return "recipient " + r.recipient().orgId() + " (" + r.recipient().kind() + ") is not named";
+            return "recipient " + r.recipient().orgId()
+                    + (r.recipient().orgReference() != null ? " (" + r.recipient().orgReference() + ")" : "")
+                    + " (" + r.recipient().kind() + ") is not named, neither by identifier nor by reference";
         }
         if (p.purposeMask != 0 && (p.purposeMask & r.purpose().bit()) == 0) {
             return "purpose " + r.purpose() + " is not covered";

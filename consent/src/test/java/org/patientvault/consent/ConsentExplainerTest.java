@@ -50,4 +50,29 @@ class ConsentExplainerTest {
         assertThat(e.steps().get(0).message()).contains("expired at 2021-01-01T00:00:00Z");
         assertThat(ConsentExplainer.explain(List.of(), q).steps().get(0).message()).contains("no consents");
     }
+
+    /** issue 14 item 1: a Consent naming the hospital by literal reference grants like the identifier form. */
+    @Test
+    void item1_bothRecipientFormsGrantAndTheExplanationSaysWhich() {
+        Consent byRef = Fx.sharing("by-ref", permit().orgRef("Organization/org-77").build());
+        Consent byId = Fx.sharing("by-id", permit().org("clinic-rural").build());
+        Recipient clinic = new Recipient(RecipientKind.HOSPITAL, "clinic-rural", "Organization/org-77");
+        AccessRequest q = new AccessRequest(clinic, Purpose.TREATMENT, Instant.parse("2025-01-01T00:00:00Z"),
+                ResourceFacts.of(DataClass.LABORATORY, null), false);
+
+        ConsentExplainer.Explanation ref = ConsentExplainer.explain(ConsentModel.parseAll(List.of(byRef)), q);
+        assertThat(ref.decision().permitted()).isTrue();
+        assertThat(ref.text()).contains("named by reference Organization/org-77");
+
+        ConsentExplainer.Explanation id = ConsentExplainer.explain(ConsentModel.parseAll(List.of(byId)), q);
+        assertThat(id.decision().permitted()).isTrue();
+        assertThat(id.text()).contains("named by identifier " + ConsentCodes.ORG_SYSTEM + "|clinic-rural");
+
+        // Without its reference (what the app passed before the fix), the reference form names nobody.
+        AccessRequest bare = new AccessRequest(Recipient.hospital("clinic-rural"), q.purpose(), q.time(), q.facts(),
+                false);
+        ConsentExplainer.Explanation none = ConsentExplainer.explain(ConsentModel.parseAll(List.of(byRef)), bare);
+        assertThat(none.decision().permitted()).isFalse();
+        assertThat(none.text()).contains("is not named, neither by identifier nor by reference");
+    }
 }

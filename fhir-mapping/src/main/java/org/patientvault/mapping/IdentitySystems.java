@@ -30,6 +30,13 @@ public final class IdentitySystems {
      */
     public static final String HOSPITAL_VIEW_EXTENSION = EXTENSION_BASE + "hospital-view";
 
+    /**
+     * Extension on a name, telecom, address or identifier of the Patient a patient reads: the hospital that recorded it
+     * ({@code valueReference} by {@link #ORGANIZATION} identifier); one per hospital (see
+     * {@code linking.PatientIdentityMerger#asSeenByPatient}).
+     */
+    public static final String RECORDED_BY_EXTENSION = EXTENSION_BASE + "recorded-by";
+
     /** Extension on a Provenance carrying one piece of {@code linking.LinkEvidence}. */
     public static final String LINK_EVIDENCE_EXTENSION = EXTENSION_BASE + "link-evidence";
 

@@ -170,6 +170,68 @@ public final class PatientIdentityMerger {
     }
 
     /**
+     * The vault Patient as the patient herself reads it: her own demographics plus, in the standard elements, the
+     * union of what her hospitals recorded (every name in every script, every telecom, address and identifier from
+     * each hospital view), each element marked with {@link IdentitySystems#RECORDED_BY_EXTENSION} naming every
+     * hospital that recorded it (an element of her own record that a hospital also recorded gets that mark too;
+     * an unmarked element is the patient's own). MRNs are on the vault Patient already, each with its hospital as
+     * {@code assigner}. Elements equal but for extensions are listed once. A copy; the input is untouched.
+     *
+     * <p>Computed on read rather than stored: the stored Patient keeps the patient's own demographics apart from
+     * hospitals' statements, which hospitals must not see of each other ({@link #asSeenBy} shows a hospital the
+     * stored elements); a stored union would put every hospital's names and phones in front of every hospital, and
+     * would have to be rebuilt on each merge. Cost: linear in elements × views.
+     */
+    public static Patient asSeenByPatient(Patient vaultPatient) {
+        Patient seen = vaultPatient.copy();
+        for (Extension view : vaultPatient.getExtensionsByUrl(IdentitySystems.HOSPITAL_VIEW_EXTENSION)) {
+            Extension org = view.getExtensionByUrl("organization");
+            if (org == null || !(org.getValue() instanceof org.hl7.fhir.r4.model.Reference ref)) {
+                continue;
+            }
+            for (Extension part : view.getExtension()) {
+                if (part.getValue() instanceof HumanName n) {
+                    union(seen.getName(), n, ref);
+                } else if (part.getValue() instanceof ContactPoint cp) {
+                    union(seen.getTelecom(), cp, ref);
+                } else if (part.getValue() instanceof Address a) {
+                    union(seen.getAddress(), a, ref);
+                } else if (part.getValue() instanceof Identifier id) {
+                    union(seen.getIdentifier(), id, ref);
+                }
+            }
+        }
+        return seen;
+    }
+
+    /** Adds {@code element} (or marks its equal) as recorded by {@code org}. */
+    private static <T extends org.hl7.fhir.r4.model.Element> void union(List<T> into, T element,
+                                                                      org.hl7.fhir.r4.model.Reference org) {
+        T bare = bare(element);
+        T same = into.stream().filter(x -> bare(x).equalsDeep(bare)).findFirst().orElse(null);
+        if (same == null) {
+            @SuppressWarnings("unchecked")
+            T added = (T) bare.copy();
+            into.add(added);
+            same = added;
+        }
+        String code = org.hasIdentifier() ? org.getIdentifier().getValue() : null;
+        boolean marked = same.getExtensionsByUrl(IdentitySystems.RECORDED_BY_EXTENSION).stream()
+                .anyMatch(x -> x.getValue() instanceof org.hl7.fhir.r4.model.Reference r && r.hasIdentifier()
+                        && Objects.equals(code, r.getIdentifier().getValue()));
+        if (!marked) {
+            same.addExtension(IdentitySystems.RECORDED_BY_EXTENSION, org.copy());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends org.hl7.fhir.r4.model.Element> T bare(T element) {
+        T c = (T) element.copy();
+        c.getExtension().clear();
+        return c;
+    }
+
+    /**
      * True when {@code vaultPatient} holds what others contributed: another hospital's view, or an identifier another
      * organization assigned. Such a Patient is the patient's record, which a single hospital may not overwrite.
      */

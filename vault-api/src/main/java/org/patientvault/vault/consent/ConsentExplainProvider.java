@@ -1,12 +1,14 @@
 package org.patientvault.vault.consent;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,6 +20,8 @@ import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
@@ -27,6 +31,8 @@ import org.patientvault.consent.ConsentModel;
 import org.patientvault.consent.DataClass;
 import org.patientvault.consent.Purpose;
 import org.patientvault.consent.Recipient;
+import org.patientvault.consent.RecipientKind;
+import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.consent.ResourceFacts;
 import org.patientvault.vault.VaultProperties;
 import org.springframework.stereotype.Component;
@@ -67,13 +73,13 @@ public class ConsentExplainProvider {
         };
         String recipientId = valueOf(recipient).strip();
         if (recipientId.isEmpty()) {
-            throw new InvalidRequestException("recipient must name the organisation (its org id, e.g. hosp-beijing)");
+            throw new InvalidRequestException("recipient is required: an organisation's client id or Organization/<id>");
         }
         String kind = recipientKind == null ? (p == Purpose.AI_TRAINING ? "ai-firm" : "hospital")
                 : valueOf(recipientKind);
         Recipient who = switch (kind) {
-            case "ai-firm" -> Recipient.aiFirm(recipientId);
-            case "hospital" -> Recipient.hospital(recipientId);
+            case "ai-firm" -> recipient(recipientId, RecipientKind.AI_FIRM);
+            case "hospital" -> recipient(recipientId, RecipientKind.HOSPITAL);
             default -> throw new InvalidRequestException("recipientKind must be 'hospital' or 'ai-firm'");
         };
         Instant recorded = recordDate == null ? null : startOf(recordDate);
@@ -127,5 +133,32 @@ public class ConsentExplainProvider {
         } catch (java.time.DateTimeException e) {
             throw new InvalidRequestException("recordDate must be a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)");
         }
+    }
+
+    /**
+     * The recipient under both of its names, as the consent service sees a real caller (client id and
+     * {@code Organization/<id>}), whichever of the two the patient typed. The organisation directory is public, so
+     * resolving it tells the patient nothing new; an unknown name is explained as a recipient nobody names.
+     */
+    private Recipient recipient(String given, RecipientKind kind) {
+        IFhirResourceDao<Organization> orgs = daos.getResourceDao(Organization.class);
+        Organization org = null;
+        if (given.startsWith("Organization/")) {
+            try {
+                org = orgs.read(new IdType(given).toUnqualifiedVersionless(), new SystemRequestDetails());
+            } catch (RuntimeException unknown) { // not found, gone, or not an id at all: a name nobody has
+                org = null;
+            }
+        } else {
+            org = orgs.search(SearchParameterMap.newSynchronous("identifier",
+                            new TokenParam(IdentitySystems.ORGANIZATION, given)), new SystemRequestDetails())
+                    .getAllResources().stream().map(Organization.class::cast).findFirst().orElse(null);
+        }
+        if (org == null) {
+            return given.startsWith("Organization/") ? new Recipient(kind, given, given) : new Recipient(kind, given, null);
+        }
+        String code = org.getIdentifier().stream().filter(i -> IdentitySystems.ORGANIZATION.equals(i.getSystem())
+                && i.hasValue()).map(Identifier::getValue).findFirst().orElse(given);
+        return new Recipient(kind, code, "Organization/" + org.getIdElement().getIdPart());
     }
 }

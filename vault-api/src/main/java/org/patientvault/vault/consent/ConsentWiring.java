@@ -12,7 +12,9 @@ import org.hl7.fhir.r4.model.Consent;
 import org.patientvault.consent.ConsentAuditSink;
 import org.patientvault.consent.ConsentRequesterResolver;
 import org.patientvault.consent.ConsentStore;
+import org.patientvault.consent.Purpose;
 import org.patientvault.consent.Requester;
+import org.patientvault.consent.RequesterKind;
 import org.patientvault.consent.ResourceOwner;
 import org.patientvault.consent.ResourceOwnership;
 import org.patientvault.consent.VaultConsentService;
@@ -35,8 +37,12 @@ class ConsentWiring {
                                           VaultProperties vault) {
         ConsentRequesterResolver requesters = request -> VaultPrincipal.current().map(p -> switch (p.kind()) {
             case PATIENT -> Requester.patient(p.patientId());
-            case HOSPITAL -> Requester.hospital(p.orgCode());
-            case AI_FIRM -> Requester.aiFirm(p.orgCode());
+            // Both names of the caller's organisation: a Consent may name it by identifier (its client id) or by
+            // literal reference to its vault Organization; without the reference the second form matched nobody.
+            case HOSPITAL -> new Requester(RequesterKind.HOSPITAL, null, p.orgCode(), p.organizationReference(),
+                    Purpose.TREATMENT, false);
+            case AI_FIRM -> new Requester(RequesterKind.AI_FIRM, null, p.orgCode(), p.organizationReference(),
+                    Purpose.AI_TRAINING, false);
             case ADMIN -> Requester.admin();
         }).orElse(Requester.anonymous());
 

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -25,11 +24,11 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.patientvault.mapping.IdentitySystems;
-import org.patientvault.mapping.ResidentId;
 import org.patientvault.mapping.linking.LinkDecision;
 import org.patientvault.mapping.linking.LinkEvidence;
 import org.patientvault.mapping.linking.LinkProvenance;
 import org.patientvault.mapping.linking.LinkSource;
+import org.patientvault.mapping.linking.PatientEvidence;
 import org.patientvault.mapping.linking.PatientIdentityMerge;
 import org.patientvault.mapping.linking.PatientIdentityMerger;
 import org.patientvault.mapping.linking.PatientLinker;
@@ -56,7 +55,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Which records are candidates is decided by {@link PatientLinker} itself, with {@link VaultPatientIndex} as the
  * system: an unclaimed Patient whose linker decision is {@code CLAIM_CANDIDATE} naming this vault Patient.
  *
- * <p>Cost: candidates — one search by birth date and phone plus a few indexed lookups per lookalike; a claim — one
+ * <p>Cost: candidates — one search per birth date and phone the patient's evidence holds, plus a few indexed lookups
+ * per lookalike; a claim — one
  * search per resource type that has a Patient compartment (about 100 indexed queries) and one update per moved
  * record, in one database transaction.
  */
@@ -91,15 +91,15 @@ public class ClaimService {
     /** The unclaimed records that weakly match vault Patient {@code patientId} and that it has not rejected. */
     public List<Candidate> candidates(String patientId) {
         Patient self = read(patientId);
-        String name = VaultPatientIndex.nameOf(self);
-        String phone = VaultPatientIndex.phoneOf(self);
-        LocalDate birth = Optional.ofNullable(birthDay(self)).or(() -> Optional.ofNullable(
-                PatientIdentityMerger.residentIdOf(self)).map(ResidentId::birthDate)).orElse(null);
-        if (name == null || phone == null || birth == null) {
+        // Every name, phone and birth date the patient and each linked hospital recorded (issue 14 item 3).
+        PatientEvidence evidence = PatientEvidence.of(self);
+        if (evidence.nameKeys().isEmpty() || evidence.phoneKeys().isEmpty() || evidence.birthDates().isEmpty()) {
             return List.of();
         }
+        List<String> phones = new ArrayList<>(evidence.phoneKeys());
+        self.getTelecom().forEach(t -> phones.add(t.getValue()));
         List<Candidate> out = new ArrayList<>();
-        for (Patient other : index.byBirthDateAndPhone(birth, phone)) {
+        for (Patient other : index.byBirthDateOrPhone(evidence.birthDates(), phones)) {
             String otherId = other.getIdElement().getIdPart();
             if (otherId.equals(patientId) || VaultPatientIndex.isVaultPatient(other)
                     || (other.hasActive() && !other.getActive()) || rejectedBy(patientId, otherId)) {

@@ -26,7 +26,13 @@ import org.springframework.stereotype.Component;
  *       copy. A transaction submission ({@code POST /fhir}) is the way: it links the Patient and keeps the hospital's
  *       statement as its view. Patients holding only the hospital's own data are updated as before.</li>
  * </ul>
- * Cost: a copy of each Patient shown to a hospital; nothing for other callers or resource types.
+ * <ul>
+ *   <li>The patient reading her own Patient gets, in the standard elements, the union of what her hospitals recorded
+ *       (names in every script, telecom, addresses, identifiers), each marked with the hospital that recorded it
+ *       ({@link PatientIdentityMerger#asSeenByPatient}; computed on read, never stored, so that hospitals keep seeing
+ *       only their own view).</li>
+ * </ul>
+ * Cost: a copy of each Patient shown to a hospital or to its patient; nothing for other callers or resource types.
  */
 @Component
 @Interceptor
@@ -34,6 +40,21 @@ public class HospitalPatientView {
 
     @Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
     public void shown(IPreResourceShowDetails details, RequestDetails request) {
+        VaultPrincipal self = patient(request);
+        if (self != null) {
+            for (int i = 0; i < details.size(); i++) {
+                if (details.getResource(i) instanceof Patient p
+                        && self.patientId().equals(p.getIdElement().getIdPart())) {
+                    // In place, as below. The union is computed on read, never stored (see asSeenByPatient).
+                    Patient union = PatientIdentityMerger.asSeenByPatient(p);
+                    p.setName(union.getName());
+                    p.setTelecom(union.getTelecom());
+                    p.setAddress(union.getAddress());
+                    p.setIdentifier(union.getIdentifier());
+                }
+            }
+            return;
+        }
         VaultPrincipal hospital = hospital(request);
         if (hospital == null) {
             return;
@@ -66,6 +87,14 @@ public class HospitalPatientView {
                     + " your Patient in a transaction (POST /fhir), where it is linked and kept as your hospital's"
                     + " view");
         }
+    }
+
+    private static VaultPrincipal patient(RequestDetails request) {
+        if (request == null || request instanceof SystemRequestDetails) {
+            return null;
+        }
+        return VaultPrincipal.current().filter(p -> p.kind() == VaultPrincipal.Kind.PATIENT && p.patientId() != null)
+                .orElse(null);
     }
 
     private static VaultPrincipal hospital(RequestDetails request) {

@@ -81,6 +81,8 @@ public class PatientLinking {
         private final List<Patient> merges = new ArrayList<>();
         private final List<Provenance> records = new ArrayList<>();
         private final List<Runnable> undo = new ArrayList<>();
+        private final List<String> claims = new ArrayList<>();
+        private String claimant;
 
         /** Nothing to link (no Patient entries, or not a hospital's submission). */
         public static Plan none() {
@@ -156,11 +158,13 @@ public class PatientLinking {
     private final FhirContext ctx;
     private final DaoRegistry daos;
     private final VaultPatientIndex vault;
+    private final MrnNamespaces namespaces;
 
-    PatientLinking(FhirContext ctx, DaoRegistry daos) {
+    PatientLinking(FhirContext ctx, DaoRegistry daos, MrnNamespaces namespaces) {
         this.ctx = ctx;
         this.daos = daos;
         this.vault = new VaultPatientIndex(daos);
+        this.namespaces = namespaces;
     }
 
     /**
@@ -182,10 +186,18 @@ public class PatientLinking {
         for (int i = 0; i < entries.size(); i++) {
             Bundle.BundleEntryComponent e = entries.get(i);
             Bundle.HTTPVerb verb = e.getRequest().getMethod();
-            if (!(e.getResource() instanceof Patient submitted)
+            if (!(e.getResource() instanceof Patient sent)
                     || (verb != Bundle.HTTPVerb.POST && verb != Bundle.HTTPVerb.PUT)) {
                 continue;
             }
+            for (String claim : namespaces.check(sent, orgCode, organizationReference,
+                    "Bundle.entry[" + i + "].resource")) {
+                if (!plan.claims.contains(claim)) {
+                    plan.claims.add(claim);
+                }
+            }
+            plan.claimant = orgCode;
+            Patient submitted = inOwnNamespace(sent, orgCode, organizationReference);
             LinkSource source = LinkSource.forSubmission(submitted, orgCode, organizationReference);
             for (String key : identityKeys(submitted, source)) {
                 Integer first = identities.putIfAbsent(key, i);
@@ -201,7 +213,7 @@ public class PatientLinking {
             if (decision instanceof LinkDecision.Reject r) {
                 throw refusal(i, e, isConflict(r), r.message(), r.reason().name());
             }
-            String urn = claimFullUrl(plan, e, submitted, aliases);
+            String urn = claimFullUrl(plan, e, sent, aliases);
             Bundle.BundleEntryRequestComponent sentRequest = e.getRequest();
             Resource sentResource = e.getResource();
             plan.undo.add(() -> {
@@ -249,7 +261,8 @@ public class PatientLinking {
      * as sent, unlinked (a transaction would refuse the last; tools and tests still create bare Patients this way).
      * Reads only; one identifier search.
      */
-    public void checkStandalone(Patient submitted, String orgCode, String organizationReference) {
+    public void checkStandalone(Patient sent, String orgCode, String organizationReference) {
+        Patient submitted = inOwnNamespace(sent, orgCode, organizationReference);
         LinkSource source = LinkSource.forSubmission(submitted, orgCode, organizationReference);
         SubmissionPatientIndex index = SubmissionPatientIndex.lookup(daos, vault, submitted, source,
                 organizationReference);
@@ -271,10 +284,73 @@ public class PatientLinking {
      * hook, just before commit): the merged vault Patients, written as the system.
      */
     public void writeMerges(Plan plan) {
+        if (plan.claimant != null) {
+            namespaces.claim(plan.claims, plan.claimant, "Bundle");
+        }
         for (Patient merged : plan.merges) {
             // The id keeps the version that was read: a concurrent change of the same Patient is a 409, not lost.
             daos.getResourceDao(Patient.class).update(merged, new SystemRequestDetails());
         }
+    }
+
+    /**
+     * A Patient whose MRN is in the hospital's default namespace ({@code sid/mrn/<client id>}: what its PACS writes as
+     * DICOM Patient ID without issuer, and its CSV MRN column) as the hospital means it: in the namespace configured
+     * for its PACS, else in the one of its namespaces where it already assigned that number to a patient (so a study
+     * finds the patient the hospital registered by FHIR, issue 14 item 2), else unchanged. A copy when changed.
+     * Cost: one indexed search over the hospital's namespaces per such MRN.
+     */
+    Patient inOwnNamespace(Patient sent, String orgCode, String organizationReference) {
+        String fallback = LinkSource.defaultMrnSystem(orgCode);
+        if (sent.getIdentifier().stream().noneMatch(i -> fallback.equals(i.getSystem()) && i.hasValue())) {
+            return sent;
+        }
+        Patient copy = sent.copy();
+        for (Identifier id : copy.getIdentifier()) {
+            if (fallback.equals(id.getSystem()) && id.hasValue() && !id.getValue().isBlank()) {
+                String own = namespaces.pacsSystemOf(orgCode)
+                        .orElseGet(() -> assignedElsewhere(orgCode, organizationReference, id.getValue().strip()));
+                if (own != null) {
+                    id.setSystem(own);
+                }
+            }
+        }
+        return copy;
+    }
+
+    /** The other namespace of this hospital in which it assigned MRN {@code value} to a (still active) Patient. */
+    private String assignedElsewhere(String orgCode, String organizationReference, String value) {
+        List<String> systems = namespaces.systemsOf(orgCode).stream()
+                .filter(s -> !s.equals(LinkSource.defaultMrnSystem(orgCode))).toList();
+        if (systems.isEmpty()) {
+            return null;
+        }
+        ca.uhn.fhir.rest.param.TokenOrListParam tokens = new ca.uhn.fhir.rest.param.TokenOrListParam();
+        systems.forEach(s -> tokens.add(s, value));
+        ca.uhn.fhir.jpa.searchparam.SearchParameterMap map = ca.uhn.fhir.jpa.searchparam.SearchParameterMap
+                .newSynchronous().add("identifier", tokens);
+        String best = null;
+        boolean bestIsVault = false;
+        for (org.hl7.fhir.instance.model.api.IBaseResource r : daos.getResourceDao("Patient")
+                .search(map, new SystemRequestDetails()).getAllResources()) {
+            Patient p = (Patient) r;
+            if (p.hasActive() && !p.getActive()) {
+                continue;
+            }
+            boolean submittedHere = SubmitterTag.of(p).map(orgCode::equals).orElse(false);
+            for (Identifier i : p.getIdentifier()) {
+                if (systems.contains(i.getSystem()) && value.equals(i.hasValue() ? i.getValue().strip() : null)
+                        && (i.hasAssigner() ? LinkSource.assignedBy(i.getAssigner(), orgCode, organizationReference)
+                        : submittedHere)) {
+                    boolean isVault = VaultPatientIndex.isVaultPatient(p);
+                    if (best == null || (isVault && !bestIsVault)) {
+                        best = i.getSystem();
+                        bestIsVault = isVault;
+                    }
+                }
+            }
+        }
+        return best;
     }
 
     /** Removes the submitter tag from a link Provenance (see the class comment). */

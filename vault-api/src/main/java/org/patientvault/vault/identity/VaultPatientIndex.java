@@ -5,19 +5,17 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.DateParam;
 import ca.uhn.fhir.rest.param.TokenParam;
-import java.text.Normalizer;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StringType;
 import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.mapping.ResidentId;
+import org.patientvault.mapping.linking.PatientEvidence;
 import org.patientvault.mapping.linking.PatientIdentityMerger;
 import org.patientvault.mapping.linking.PatientIndex;
 
@@ -26,8 +24,8 @@ import org.patientvault.mapping.linking.PatientIndex;
  * it carries a linked account ({@code sid/account}) or a resident ID, and has not been claimed into another Patient
  * ({@code active = false}). Unclaimed clinic records (no resident ID, no account) are never vault Patients.
  *
- * <p>Cost: one indexed search per lookup; the candidate search is by birth date and phone, then names are compared
- * here (normalised: NFKC, no whitespace, case-insensitive).
+ * <p>Cost: one indexed search per lookup; the candidate search is by birth date or phone (two indexed searches),
+ * then every name and phone the Patient and its hospital views hold are compared here ({@link PatientEvidence}).
  */
 final class VaultPatientIndex implements PatientIndex {
 
@@ -47,31 +45,44 @@ final class VaultPatientIndex implements PatientIndex {
         return byIdentifier(system, value);
     }
 
+    /**
+     * Vault Patients whose evidence ({@link PatientEvidence}: their own and every linked hospital's names, phones and
+     * birth dates) holds this name, birth date and phone, names compared across scripts ({@code NameKeys}). The
+     * search is by birth date or by phone (two indexed queries), so a patient whose matching phone only one hospital
+     * recorded is still found; the evidence is then compared here.
+     */
     @Override
     public List<Entry> findCandidates(String name, LocalDate birthDate, String phone) {
         List<Entry> out = new ArrayList<>();
-        for (Patient p : byBirthDateAndPhone(birthDate, phone)) {
-            if (isVaultPatient(p) && key(name).equals(key(nameOf(p)))) {
+        for (Patient p : byBirthDateOrPhone(List.of(birthDate), List.of(phone))) {
+            if (isVaultPatient(p) && PatientEvidence.of(p).matches(name, birthDate, phone)) {
                 out.add(entry(p));
             }
         }
         return out;
     }
 
+    /** Patients (any kind) born on one of {@code birthDates} or with one of {@code phones}; each Patient once. */
+    List<Patient> byBirthDateOrPhone(java.util.Collection<LocalDate> birthDates, java.util.Collection<String> phones) {
+        java.util.Map<String, Patient> out = new java.util.LinkedHashMap<>();
+        for (LocalDate d : birthDates) {
+            if (d != null) {
+                search(SearchParameterMap.newSynchronous("birthdate", new DateParam(d.toString())))
+                        .forEach(p -> out.putIfAbsent(p.getIdElement().getIdPart(), p));
+            }
+        }
+        for (String ph : phones) {
+            if (ph != null && !ph.isBlank()) {
+                search(SearchParameterMap.newSynchronous("phone", new TokenParam(ph.strip())))
+                        .forEach(p -> out.putIfAbsent(p.getIdElement().getIdPart(), p));
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
     private Optional<Entry> byIdentifier(String system, String value) {
         return search(SearchParameterMap.newSynchronous("identifier", new TokenParam(system, value))).stream()
                 .filter(VaultPatientIndex::isVaultPatient).findFirst().map(VaultPatientIndex::entry);
-    }
-
-    /** Patients with this birth date and phone (any kind: vault Patients and unclaimed records). */
-    List<Patient> byBirthDateAndPhone(LocalDate birthDate, String phone) {
-        if (birthDate == null || phone == null) {
-            return List.of();
-        }
-        SearchParameterMap map = SearchParameterMap.newSynchronous()
-                .add("birthdate", new DateParam(birthDate.toString()))
-                .add("phone", new TokenParam(phone.strip()));
-        return search(map);
     }
 
     private List<Patient> search(SearchParameterMap map) {
@@ -115,18 +126,5 @@ final class VaultPatientIndex implements PatientIndex {
             }
         }
         return null;
-    }
-
-    static String phoneOf(Patient p) {
-        return p.getTelecom().stream().filter(c -> c.getSystem() == ContactPoint.ContactPointSystem.PHONE
-                && c.hasValue()).map(ContactPoint::getValue).findFirst().orElse(null);
-    }
-
-    /** Name comparison key: NFKC, no whitespace, upper case; "" for no name (which matches nothing named). */
-    static String key(String name) {
-        if (name == null) {
-            return "";
-        }
-        return Normalizer.normalize(name, Normalizer.Form.NFKC).replaceAll("\\s+", "").toUpperCase(Locale.ROOT);
     }
 }

@@ -29,9 +29,11 @@ import org.patientvault.vault.caller.FhirDispatch;
  * and replay rules apply as to any other submission.
  *
  * <p>Mapping: Patient ID (0010,0020) is an MRN of the hospital; its system is the hospital's own MRN system
- * ({@code sid/mrn/<client id>}, as the CSV intake uses) unless Issuer of Patient ID (0010,0021) names another
- * issuer, whose MRNs then get {@code sid/mrn/<issuer>} (kept, but not trusted for linking: a hospital vouches only
- * for its own numbers). A resident ID comes from an item of Other Patient IDs Sequence (0010,1002) whose issuer is
+ * ({@code sid/mrn/<client id>}, as the CSV intake uses; the linking then reads it in whichever of the hospital's
+ * MRN namespaces it already assigned that number, or in the PACS namespace configured for the hospital:
+ * {@code identity.PatientLinking#inOwnNamespace}) unless Issuer of Patient ID (0010,0021) names another issuer, whose
+ * MRNs then get {@code sid/mrn/<client id>/issuer/<issuer>} (kept, but not trusted for linking: a hospital vouches
+ * only for its own numbers and may assert only its own namespaces). A resident ID comes from an item of Other Patient IDs Sequence (0010,1002) whose issuer is
  * the resident-ID issuer ({@link #RESIDENT_ID_ISSUERS}), or from Patient ID itself when its issuer is. Name (all PN
  * groups: alphabetic, ideographic, phonetic), birth date and sex are copied.
  *
@@ -83,7 +85,9 @@ final class DicomPatients {
         }
         if (pid != null) {
             boolean own = issuer == null || issuer.equalsIgnoreCase(orgCode);
-            String system = IdentitySystems.BASE + "/sid/mrn/" + (own ? orgCode : urlSafe(issuer));
+            // Another issuer's number stays inside this hospital's own namespace: a hospital may assert only its
+            // own namespaces (identity.MrnNamespaces), and it vouches for this number only as what its PACS wrote.
+            String system = IdentitySystems.BASE + "/sid/mrn/" + orgCode + (own ? "" : "/issuer/" + urlSafe(issuer));
             Identifier mrn = new LinkSource(orgCode, system).mrnIdentifier(pid);
             if (!own) {
                 mrn.getAssigner().setIdentifier(null).setDisplay(issuer);
