@@ -165,6 +165,29 @@ class RecordsApiTest extends ApiTestBase {
     }
 
     @Test
+    void aValueTheVaultNormalisedAtSubmissionIsShownAsSentWithItsCanonicalForm() throws Exception {
+        // As the terminology step stores it: canonical unit in the value, what was sent in original-quantity.
+        Observation o = glucose("hosp-beijing", "2026-10-01", 99.0, "mg/dL", 70.2, 109.8, null);
+        o.getValueQuantity().addExtension("https://patientvault.org/fhir/StructureDefinition/original-quantity",
+                new org.hl7.fhir.r4.model.Quantity().setValue(5.5).setUnit("mmol/L"));
+        o.getReferenceRangeFirstRep().getHigh().addExtension(
+                "https://patientvault.org/fhir/StructureDefinition/original-quantity",
+                new org.hl7.fhir.r4.model.Quantity().setValue(6.1).setUnit("mmol/L"));
+        vault.resources.add(o);
+        JsonNode item = getJson("/mobile/v1/timeline", "en").at("/days/0/items/0");
+        assertThat(item.at("/result/value").decimalValue()).isEqualByComparingTo("5.5");
+        assertThat(item.at("/result/unit").asText()).isEqualTo("mmol/L");
+        assertThat(item.at("/result/range/high").decimalValue()).isEqualByComparingTo("6.1");
+        assertThat(item.at("/result/normalizedValue").decimalValue()).isEqualByComparingTo("99");
+        assertThat(item.at("/result/normalizedUnit").asText()).isEqualTo("mg/dL");
+        JsonNode point = getJson("/mobile/v1/labs/1558-6/trend", "en").at("/points/0");
+        assertThat(point.at("/value").decimalValue()).isEqualByComparingTo("99");
+        assertThat(point.at("/original/value").decimalValue()).isEqualByComparingTo("5.5");
+        assertThat(point.at("/original/unit").asText()).isEqualTo("mmol/L");
+        assertThat(point.at("/range/high").decimalValue()).isEqualByComparingTo("109.8");
+    }
+
+    @Test
     void studiesListSeriesWithPreviewsAndDownloadLinks() throws Exception {
         vault.resources.add(study("hosp-shanghai", "2026-11-05", "1.2.3.6", "CT", "CT"));
         vault.resources.add(study("hosp-beijing", "2026-01-05", "1.2.3.7", "MR"));

@@ -2,7 +2,9 @@ package org.patientvault.mobile.support;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.OptionalDouble;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Resource;
 import org.patientvault.mapping.quality.QualityScoreExtension;
 import org.springframework.stereotype.Component;
@@ -26,11 +28,21 @@ public class QualityWords {
         this.texts = texts;
     }
 
+    /** What the hospital sent: the terminology step keeps it in this extension when it normalises the unit. */
+    private static Quantity sent(Quantity stored) {
+        Extension original = stored.getExtensionByUrl(
+                "https://patientvault.org/fhir/StructureDefinition/original-quantity");
+        return original != null && original.getValue() instanceof Quantity q ? q : stored;
+    }
+
+    private static boolean hasUnit(Quantity q) {
+        return q.hasUnit() || q.hasCode();
+    }
+
     public Quality of(Resource r) {
         OptionalDouble score = QualityScoreExtension.read(r);
         String code;
-        if (r instanceof Observation o && o.hasValueQuantity() && !o.getValueQuantity().hasUnit()
-                && !o.getValueQuantity().hasCode()) {
+        if (r instanceof Observation o && o.hasValueQuantity() && !hasUnit(sent(o.getValueQuantity()))) {
             code = "missing-units";
         } else if (score.isEmpty()) {
             code = "unscored";
