@@ -248,6 +248,14 @@ class RecordsApiTest extends ApiTestBase {
     }
 
     @Test
+    void anUnknownRouteIsAProblemToo() throws Exception {
+        mvc.perform(get("/mobile/v1/no-such-route")).andExpect(status().isNotFound())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+        mvc.perform(post("/mobile/v1/timeline")).andExpect(status().isMethodNotAllowed())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+    }
+
+    @Test
     void aCallerWithoutALinkedPatientGetsAProblemNotData() throws Exception {
         vault.resources.add(glucose("hosp-beijing", "2026-10-01", 5.4, "mmol/L", null, null, null));
         vault.patientId = null;

@@ -16,6 +16,7 @@ import org.springframework.web.filter.ShallowEtagHeaderFilter;
 /**
  * The patient API's HTTP conventions, as servlet filters on {@code /mobile/v1/*} (after Spring Security):
  * <ul>
+ *   <li>refusals made before a controller is chosen (unknown path, method) are problem JSON ({@link ErrorBodies});</li>
  *   <li>request bodies over {@code vault.mobile.max-body-bytes} are refused with 413 ({@link BodyLimit});</li>
  *   <li>every successful read carries an {@code ETag} (a hash of the exact body, so it differs per language and per
  *       page) and answers {@code If-None-Match} with 304; reads are {@code Cache-Control: private, no-cache} (a
@@ -32,6 +33,14 @@ class MobileHttpConfig {
                 new BodyLimit(props.maxBodyBytes(), new ProblemWriter(json)));
         r.addUrlPatterns(MobileApi.BASE + "/*");
         r.setOrder(0);
+        return r;
+    }
+
+    @Bean
+    FilterRegistrationBean<ErrorBodies> mobileErrorBodies(ObjectMapper json) {
+        FilterRegistrationBean<ErrorBodies> r = new FilterRegistrationBean<>(new ErrorBodies(new ProblemWriter(json)));
+        r.addUrlPatterns(MobileApi.BASE + "/*");
+        r.setOrder(2);
         return r;
     }
 

@@ -242,6 +242,13 @@ class MobileApiIT extends FhirIT {
                 .isEqualTo(json.readTree(unknownCandidate.body()).at("/detail").asText()
                         .replaceAll("[0-9a-f\\-]{36}", "X"));
 
+        HttpResponse<String> noRoute = call("GET", "/mobile/v1/no-such-route", aliceToken, null);
+        assertThat(noRoute.statusCode()).isEqualTo(404);
+        assertThat(noRoute.headers().firstValue("Content-Type").orElse("")).contains("problem+json");
+        HttpResponse<String> wrongMethod = call("DELETE", "/mobile/v1/timeline", aliceToken, null);
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(wrongMethod.headers().firstValue("Content-Type").orElse("")).contains("problem+json");
+
         HttpResponse<String> spec = call("GET", "/mobile/v1/openapi.json", null, null);
         assertThat(spec.statusCode()).isEqualTo(200);
         assertThat(spec.body()).contains("/mobile/v1/timeline").doesNotContain("/fhir");
