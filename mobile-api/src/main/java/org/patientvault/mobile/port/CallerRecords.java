@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -27,10 +28,46 @@ public interface CallerRecords {
     Bundle search(String resourceType, Map<String, List<String>> parameters);
 
     /**
+     * The page after {@code page} (its {@code next} link), as the same caller; only the caller who ran the search may
+     * follow its links.
+     *
+     * @return empty when {@code page} is the last one
+     * @throws CallerRecordsException if the vault refuses (e.g. the search expired) or fails
+     */
+    Optional<Bundle> nextPage(Bundle page);
+
+    /**
      * One resource by id.
      *
      * @return empty when it does not exist <em>or</em> the caller may not see it (the two are the same answer)
      * @throws CallerRecordsException if the vault fails
      */
     Optional<Resource> read(String resourceType, String id);
+
+    /**
+     * Creates a resource as the caller ({@code POST /fhir/<type>}): the authorization rules decide whether the
+     * caller may write it (a patient: their own Consents), the consent module's authoring check validates it.
+     *
+     * @return the server-assigned id (no version)
+     * @throws CallerRecordsException with the server's status (403, 422, ...) if refused; nothing is written then
+     */
+    String create(Resource resource);
+
+    /**
+     * Updates a resource as the caller ({@code PUT /fhir/<type>/<id>}), only if its current version is
+     * {@code version} (optimistic locking; a concurrent change gives 412).
+     *
+     * @throws CallerRecordsException with the server's status if refused; nothing is written then
+     */
+    void update(Resource resource, String version);
+
+    /**
+     * Runs an instance operation as the caller: {@code GET /fhir/<type>/<id>/$<name>} when {@code in} is null (an
+     * idempotent operation), else {@code POST} with {@code in}.
+     *
+     * @param name the operation name without {@code $}
+     * @return the operation's Parameters
+     * @throws CallerRecordsException with the server's status if refused (an unknown or foreign id: 404)
+     */
+    Parameters operation(String resourceType, String id, String name, Parameters in);
 }

@@ -52,6 +52,11 @@ class ApiSecurityConfig {
                         .requestMatchers(HttpMethod.OPTIONS, "/fhir/metadata").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/error").permitAll()
+                        // The patient API's published spec and its Swagger UI (no data).
+                        .requestMatchers(path(HttpMethod.GET, "/mobile/v1/openapi.json"),
+                                path(HttpMethod.GET, "/mobile/v1/openapi.json/**"),
+                                path(HttpMethod.GET, "/mobile/v1/swagger-ui.html"),
+                                path(HttpMethod.GET, "/mobile/v1/swagger-ui/**")).permitAll()
                         // FHIR: every interaction is decided by HAPI's authorization rules and consent.
                         .requestMatchers(path(null, "/fhir/**")).authenticated()
                         .requestMatchers(ROLE_ROUTES.stream().map(RoleRoute::matcher).toArray(RequestMatcher[]::new))
@@ -100,7 +105,9 @@ class ApiSecurityConfig {
             new RoleRoute(path(HttpMethod.POST, "/dicomweb/studies/**"), VaultPrincipal.Kind.HOSPITAL,
                     "Only hospitals may store studies"),
             new RoleRoute(path(null, "/api/admin/**"), VaultPrincipal.Kind.ADMIN,
-                    "Only an administrator may use the admin routes"));
+                    "Only an administrator may use the admin routes"),
+            new RoleRoute(path(null, "/mobile/v1/**"), VaultPrincipal.Kind.PATIENT,
+                    "Only patients may use the patient API"));
 
     private static RequestMatcher path(HttpMethod method, String pattern) {
         return PathPatternRequestMatcher.withDefaults().matcher(method, pattern);

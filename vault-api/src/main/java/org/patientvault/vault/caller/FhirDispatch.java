@@ -103,6 +103,16 @@ public final class FhirDispatch {
     }
 
     /**
+     * POSTs {@code json} to {@code /fhir/<path>} as the caller: a create ({@code Consent}) or an operation
+     * ({@code Patient/<id>/$claim}). Used by the edges' ports.
+     */
+    public Answer post(HttpServletRequest outer, String path, byte[] json) {
+        InternalRequest request = new InternalRequest(outer, json);
+        request.pathInfo = "/" + path;
+        return dispatch(request);
+    }
+
+    /**
      * PUTs a resource ({@code json}) to {@code /fhir/<path>} as the caller, optionally only if the current version
      * is {@code ifMatch} (an ETag such as {@code W/"3"}).
      */

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Resource;
 import org.patientvault.mobile.port.CallerRecords;
 import org.patientvault.mobile.port.CallerRecordsException;
@@ -50,6 +51,85 @@ class FhirCallerRecords implements CallerRecords {
             throw refused(answer);
         }
         return parse(answer, Bundle.class);
+    }
+
+    @Override
+    public Optional<Bundle> nextPage(Bundle page) {
+        Bundle.BundleLinkComponent next = page.getLink(Bundle.LINK_NEXT);
+        if (next == null || !next.hasUrl()) {
+            return Optional.empty();
+        }
+        String url = next.getUrl();
+        int q = url.indexOf('?');
+        if (q < 0) {
+            throw new CallerRecordsException(400, "The page's next link has no query");
+        }
+        // Only the paging parameters travel: the link cannot redirect the dispatch to another path.
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        for (String pair : url.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            if (name.startsWith("_getpages") || name.equals("_count") || name.equals("_bundletype")) {
+                params.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(value);
+            }
+        }
+        if (!params.containsKey("_getpages")) {
+            throw new CallerRecordsException(400, "The page's next link is not a paging link");
+        }
+        Map<String, String[]> query = new LinkedHashMap<>();
+        params.forEach((name, values) -> query.put(name, values.toArray(String[]::new)));
+        FhirDispatch.Answer answer = dispatch.get(currentRequest(), "", query);
+        if (answer.status() != 200) {
+            throw refused(answer);
+        }
+        return Optional.of(parse(answer, Bundle.class));
+    }
+
+    @Override
+    public String create(Resource resource) {
+        String type = resource.fhirType();
+        if (!isResourceType(type)) {
+            throw new CallerRecordsException(400, "Unknown resource type: " + type);
+        }
+        FhirDispatch.Answer answer = dispatch.post(currentRequest(), type, json(resource));
+        if (answer.status() != 201 && answer.status() != 200) {
+            throw refused(answer);
+        }
+        return parse(answer, Resource.class).getIdElement().getIdPart();
+    }
+
+    @Override
+    public void update(Resource resource, String version) {
+        String type = resource.fhirType();
+        String id = resource.getIdElement().getIdPart();
+        if (!isResourceType(type) || id == null || !ID.matcher(id).matches()) {
+            throw new CallerRecordsException(400, "A resource to update needs a type and an id");
+        }
+        FhirDispatch.Answer answer = dispatch.put(currentRequest(), type + "/" + id, json(resource),
+                version == null ? null : "W/\"" + version + "\"");
+        if (answer.status() != 200 && answer.status() != 201) {
+            throw refused(answer);
+        }
+    }
+
+    @Override
+    public Parameters operation(String resourceType, String id, String name, Parameters in) {
+        if (!isResourceType(resourceType) || id == null || !ID.matcher(id).matches() || name == null
+                || !name.matches("[a-z][a-zA-Z\\-]{0,63}")) {
+            throw new CallerRecordsException(404, "Resource " + resourceType + "/" + id + " is not known");
+        }
+        String path = resourceType + "/" + id + "/$" + name;
+        FhirDispatch.Answer answer = in == null ? dispatch.get(currentRequest(), path, Map.of())
+                : dispatch.post(currentRequest(), path, json(in));
+        if (answer.status() != 200) {
+            throw refused(answer);
+        }
+        return parse(answer, Parameters.class);
+    }
+
+    private byte[] json(Resource resource) {
+        return ctx.newJsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -31,7 +31,9 @@ class RoleRoutesTest {
                 {"POST", "/intake/checkup", "HOSPITAL"},
                 {"POST", "/dicomweb/studies", "HOSPITAL"},
                 {"POST", "/dicomweb/studies/1.2.3", "HOSPITAL"},
-                {"POST", "/api/admin/objects/reconcile", "ADMIN"}};
+                {"POST", "/api/admin/objects/reconcile", "ADMIN"},
+                {"GET", "/mobile/v1/timeline", "PATIENT"},
+                {"POST", "/mobile/v1/consents", "PATIENT"}};
         for (String[] route : routes) {
             for (VaultPrincipal.Kind kind : VaultPrincipal.Kind.values()) {
                 assertThat(ApiSecurityConfig.allowed(as(kind), request(route[0], route[1])))
