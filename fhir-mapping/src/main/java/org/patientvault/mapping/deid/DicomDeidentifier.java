@@ -223,9 +223,13 @@ public final class DicomDeidentifier {
             keep(e, in, out, st);
             return;
         }
-        if (e.vr() == DicomVr.DA || e.vr() == DicomVr.DT) {
-            String v = new String(e.bytes(), StandardCharsets.US_ASCII).strip();
-            String shifted = v.isEmpty() ? "" : DateShift.dicom(v, st.shift, e.vr() == DicomVr.DT);
+        String raw = new String(e.bytes(), StandardCharsets.US_ASCII).replace("\0", "").strip();
+        // implicit VR files give tags missing from the reader's dictionary VR UN: a listed date is still a date
+        boolean unknownDate = e.vr() == DicomVr.UN && raw.matches("[0-9]{8}.*") && e.tag() != PATIENT_AGE;
+        if (e.vr() == DicomVr.DA || e.vr() == DicomVr.DT || unknownDate) {
+            String v = raw;
+            boolean dateTime = e.vr() == DicomVr.DT || unknownDate && v.length() > 8 && v.charAt(8) != '-';
+            String shifted = v.isEmpty() ? "" : DateShift.dicom(v, st.shift, dateTime);
             if (shifted == null) {
                 remove(st, "unparseable-date");
                 return;
