@@ -60,6 +60,13 @@ final class DeidCorpus {
         return c;
     }
 
+    /** The resources of patient {@code p} alone. */
+    static DeidCorpus of(int p) {
+        DeidCorpus c = new DeidCorpus();
+        c.patient(p);
+        return c;
+    }
+
     private String m(String marker) {
         markers.add(marker);
         return marker;
