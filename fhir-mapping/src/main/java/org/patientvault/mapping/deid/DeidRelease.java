@@ -31,7 +31,11 @@ public final class DeidRelease {
     private static final int HASH_BYTES = 12;
     private static final int TAG_BYTES = 4;
 
+    /** Pseudonyms repeat (every resource of a patient references it): a bounded cache saves two HMACs per hit. */
+    private static final int CACHE_LIMIT = 1 << 16;
+
     private final Hmac hmac;
+    private final java.util.concurrent.ConcurrentHashMap<String, String> cache = new java.util.concurrent.ConcurrentHashMap<>();
     private final int maxShiftDays;
     private final LocalDate referenceDate;
     private final String releaseTag;
@@ -90,6 +94,20 @@ public final class DeidRelease {
      * for {@code system|value}): 32 lower-case hex characters, a valid FHIR id. Stable within the release.
      */
     public String pseudonym(String kind, String value) {
+        String key = kind + '\u0000' + value;
+        String cached = cache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String p = derivePseudonym(kind, value);
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
+        }
+        cache.put(key, p);
+        return p;
+    }
+
+    private String derivePseudonym(String kind, String value) {
         byte[] h = hmac.mac("pseudonym:" + kind, value);
         byte[] out = Arrays.copyOf(h, HASH_BYTES + TAG_BYTES);
         byte[] tag = hmac.mac("tag", h, 0, HASH_BYTES);

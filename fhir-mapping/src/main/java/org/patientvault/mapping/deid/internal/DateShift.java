@@ -32,7 +32,7 @@ public final class DateShift {
                 return value(d).substring(0, 7);
             }
             if (len >= 10 && value.charAt(4) == '-' && value.charAt(7) == '-') {
-                LocalDate d = LocalDate.parse(value.substring(0, 10)).plusDays(days);
+                LocalDate d = LocalDate.of(digits(value, 0, 4), digits(value, 5, 7), digits(value, 8, 10)).plusDays(days);
                 return value(d) + value.substring(10);
             }
         } catch (NumberFormatException | DateTimeException e) {
@@ -41,12 +41,38 @@ public final class DateShift {
         return null;
     }
 
+    /** yyyy-MM-dd without a Formatter (this runs for every date of every resource). */
     private static String value(LocalDate d) {
         int y = d.getYear();
         if (y < 1 || y > 9999) {
             throw new DateTimeException("year out of range");
         }
-        return String.format("%04d-%02d-%02d", y, d.getMonthValue(), d.getDayOfMonth());
+        char[] c = new char[10];
+        put(c, 0, y, 4);
+        c[4] = '-';
+        put(c, 5, d.getMonthValue(), 2);
+        c[7] = '-';
+        put(c, 8, d.getDayOfMonth(), 2);
+        return new String(c);
+    }
+
+    private static void put(char[] c, int at, int v, int width) {
+        for (int i = width - 1; i >= 0; i--) {
+            c[at + i] = (char) ('0' + v % 10);
+            v /= 10;
+        }
+    }
+
+    private static int digits(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char ch = s.charAt(i);
+            if (ch < '0' || ch > '9') {
+                throw new NumberFormatException("not a digit");
+            }
+            v = v * 10 + (ch - '0');
+        }
+        return v;
     }
 
     /**
