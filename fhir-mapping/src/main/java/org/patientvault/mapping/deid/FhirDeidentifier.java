@@ -58,7 +58,41 @@ public final class FhirDeidentifier {
     private final DeidRelease release;
     private final DeidReport report = new DeidReport();
     private final Rules rules;
-    private final Map<String, Rules.Match> byPath = new ConcurrentHashMap<>();
+    /** Element paths seen so far, as a tree: each node caches its path string and the rules that can match there. */
+    private final Map<String, PathNode> roots = new ConcurrentHashMap<>();
+
+    private static final class PathNode {
+        private record Typed(String type, Rules.Match match) {
+        }
+
+        final String path;
+        private final Map<String, PathNode> children = new ConcurrentHashMap<>();
+        private volatile Typed typed;
+
+        PathNode(String path) {
+            this.path = path;
+        }
+
+        PathNode child(String name) {
+            PathNode n = children.get(name);
+            return n != null ? n : children.computeIfAbsent(name, k -> new PathNode(path + "." + k));
+        }
+
+        Rules.Match match(String type, Rules rules) {
+            Typed t = typed;
+            if (t != null && t.type.equals(type)) {
+                return t.match;
+            }
+            Rules.Match m = rules.candidates(path, type);
+            typed = new Typed(type, m);
+            return m;
+        }
+    }
+
+    private PathNode root(String type) {
+        PathNode n = roots.get(type);
+        return n != null ? n : roots.computeIfAbsent(type, PathNode::new);
+    }
 
     public FhirDeidentifier(FhirContext ctx, DeidProfile profile, DeidRelease release) {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
@@ -150,7 +184,7 @@ public final class FhirDeidentifier {
         void resource(Resource r) {
             String type = r.fhirType();
             if (r.hasIdElement() && r.getIdElement().hasIdPart()) {
-                DeidProfile.Rule rule = match(type + ".id", "id", r.getIdElement());
+                DeidProfile.Rule rule = match(root(type).child("id"), "id", r.getIdElement());
                 if (rule != null) {
                     String idPart = r.getIdElement().getIdPart();
                     switch (rule.method()) {
@@ -164,11 +198,11 @@ public final class FhirDeidentifier {
                     count(rule);
                 }
             }
-            composite(r, (BaseRuntimeElementCompositeDefinition<?>) ctx.getResourceDefinition(r), type, true);
+            composite(r, (BaseRuntimeElementCompositeDefinition<?>) ctx.getResourceDefinition(r), root(type), true);
         }
 
         @SuppressWarnings("unchecked")
-        private void composite(IBase target, BaseRuntimeElementCompositeDefinition<?> def, String path, boolean isResource) {
+        private void composite(IBase target, BaseRuntimeElementCompositeDefinition<?> def, PathNode path, boolean isResource) {
             for (BaseRuntimeChildDefinition child : def.getChildrenAndExtension()) {
                 if (isResource && "id".equals(child.getElementName())) {
                     continue;
@@ -187,7 +221,7 @@ public final class FhirDeidentifier {
                     } else {
                         BaseRuntimeElementDefinition<?> cdef = child.getChildElementDefinitionByDatatype(v.getClass());
                         String name = child.getChildNameByDatatype(v.getClass());
-                        keep = cdef == null || element(v, cdef, path + "." + name);
+                        keep = cdef == null || element(v, cdef, path.child(name));
                     }
                     if (!keep && kept == null) {
                         kept = new ArrayList<>(values.subList(0, i));
@@ -236,7 +270,7 @@ public final class FhirDeidentifier {
         }
 
         /** Applies the rules to one element; false when it is to be removed. */
-        private boolean element(IBase v, BaseRuntimeElementDefinition<?> def, String path) {
+        private boolean element(IBase v, BaseRuntimeElementDefinition<?> def, PathNode path) {
             if (scrubOnly > 0) {
                 return visitChildren(v, def, path);
             }
@@ -278,7 +312,7 @@ public final class FhirDeidentifier {
         }
 
         /** Visits children of a composite, scans a string primitive and a primitive's extensions. */
-        private boolean visitChildren(IBase v, BaseRuntimeElementDefinition<?> def, String path) {
+        private boolean visitChildren(IBase v, BaseRuntimeElementDefinition<?> def, PathNode path) {
             if (def instanceof BaseRuntimeElementCompositeDefinition<?> c) {
                 composite(v, c, path, false);
                 return true;
@@ -287,7 +321,7 @@ public final class FhirDeidentifier {
                 List<Extension> keptExt = new ArrayList<>();
                 BaseRuntimeElementDefinition<?> extDef = ctx.getElementDefinition(Extension.class);
                 for (Extension x : e.getExtension()) {
-                    if (element(x, extDef, path + ".extension")) {
+                    if (element(x, extDef, path.child("extension"))) {
                         keptExt.add(x);
                     }
                 }
@@ -458,9 +492,8 @@ public final class FhirDeidentifier {
         }
     }
 
-    private DeidProfile.Rule match(String path, String typeName, IBase v) {
-        Rules.Match m = byPath.computeIfAbsent(path + "|" + typeName, k -> rules.candidates(path, typeName));
-        return m.first(v);
+    private DeidProfile.Rule match(PathNode path, String typeName, IBase v) {
+        return path.match(typeName, rules).first(v);
     }
 
     private void count(DeidProfile.Rule rule) {
