@@ -217,7 +217,7 @@ public final class FhirDeidentifier {
                     IBase v = values.get(i);
                     boolean keep;
                     if (v instanceof IBaseResource nested) {
-                        keep = nestedResource((Resource) nested);
+                        keep = nestedResource((Resource) nested, "contained".equals(child.getElementName()));
                     } else {
                         BaseRuntimeElementDefinition<?> cdef = child.getChildElementDefinitionByDatatype(v.getClass());
                         String name = child.getChildNameByDatatype(v.getClass());
@@ -260,12 +260,17 @@ public final class FhirDeidentifier {
             holder.addExtension(DATA_ABSENT_REASON, new CodeType("masked"));
         }
 
-        private boolean nestedResource(Resource nested) {
+        /** A contained resource keeps its local id: {@code #id} references inside the container point to it. */
+        private boolean nestedResource(Resource nested, boolean contained) {
             if (profile.excludedResourceTypes().contains(nested.fhirType())) {
                 report.excluded("type:" + nested.fhirType());
                 return false;
             }
+            String localId = contained ? nested.getIdElement().getIdPart() : null;
             resource(nested);
+            if (contained) {
+                nested.setId(localId);
+            }
             return true;
         }
 

@@ -255,6 +255,26 @@ class FhirDeidentifierTest {
     }
 
     @Test
+    void containedResourcesKeepTheirLocalIdsAndAreDeidentified() {
+        org.hl7.fhir.r4.model.MedicationRequest mr = new org.hl7.fhir.r4.model.MedicationRequest();
+        mr.setId("mr1");
+        mr.setStatus(org.hl7.fhir.r4.model.MedicationRequest.MedicationRequestStatus.ACTIVE);
+        mr.setIntent(org.hl7.fhir.r4.model.MedicationRequest.MedicationRequestIntent.ORDER);
+        mr.setSubject(new Reference("Patient/p1"));
+        org.hl7.fhir.r4.model.Medication med = new org.hl7.fhir.r4.model.Medication();
+        med.setId("med1");
+        med.getCode().addCoding(new Coding("http://www.nlm.nih.gov/research/umls/rxnorm", "860975", null));
+        med.getBatch().setLotNumber("LOT-MRK-1").setExpirationDateElement(new org.hl7.fhir.r4.model.DateTimeType("2027-01-31"));
+        mr.addContained(med);
+        mr.setMedication(new Reference("#med1"));
+        DeidRelease rel = release("contained");
+        String out = json(new FhirDeidentifier(CTX, DeidProfile.research(), rel).deidentify(mr).orElseThrow());
+        assertThat(out).contains("\"reference\":\"#med1\"").contains("\"id\":\"med1\"").contains("860975")
+                .doesNotContain("LOT-MRK-1").doesNotContain("2027-01-31");
+        assertThat(R4Structure.problems(CTX, out)).isEmpty();
+    }
+
+    @Test
     void profilesAreValidatedWhenParsed() {
         assertThat(DeidProfile.research().id()).isEqualTo("research");
         assertThat(DeidProfile.research().excludedResourceTypes()).contains("Provenance", "AuditEvent");
