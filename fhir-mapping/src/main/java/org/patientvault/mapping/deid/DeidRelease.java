@@ -17,8 +17,9 @@ import org.patientvault.mapping.deid.internal.Hmac;
  * <p>Values this release produced are recognisable by it (and only by it): pseudonyms and UIDs carry a 32-bit tag
  * that is an HMAC of the rest, which is what makes de-identifying an already de-identified resource a no-op.
  *
- * <p>Thread-safe and immutable; each derivation costs one or two HMAC-SHA256 computations (about a microsecond). The
- * key never appears in {@link #toString()}, logs or exceptions.
+ * <p>Thread-safe; each derivation costs one or two HMAC-SHA256 computations (about a microsecond). Pseudonyms are
+ * cached (at most 65,536 entries, then the cache is cleared), so original identifiers stay in this object's memory for
+ * the release's lifetime; it is never serialised. The key never appears in {@link #toString()}, logs or exceptions.
  */
 public final class DeidRelease {
     /** Identifier system of pseudonymous identifiers in a release. */
@@ -149,6 +150,20 @@ public final class DeidRelease {
      * to itself.
      */
     public String dicomUid(String uid) {
+        String key = "uid\u0000" + uid;
+        String cached = cache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String derived = deriveUid(uid);
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
+        }
+        cache.put(key, derived);
+        return derived;
+    }
+
+    private String deriveUid(String uid) {
         if (isOwnUid(uid)) {
             return uid;
         }

@@ -130,14 +130,14 @@ public final class DateShift {
                 }
                 LocalDate d = LocalDate.of(Integer.parseInt(token.substring(0, 4)), Integer.parseInt(token.substring(4, 6)), 1)
                         .plusDays(days);
-                return String.format("%04d%02d", d.getYear(), d.getMonthValue());
+                return value(d).substring(0, 7).replace("-", "");
             }
             LocalDate d = LocalDate.of(Integer.parseInt(token.substring(0, 4)), Integer.parseInt(token.substring(4, 6)),
                     Integer.parseInt(token.substring(6, 8))).plusDays(days);
             if (d.getYear() < 1 || d.getYear() > 9999) {
                 return null;
             }
-            return String.format("%04d%02d%02d", d.getYear(), d.getMonthValue(), d.getDayOfMonth()) + token.substring(8);
+            return value(d).replace("-", "") + token.substring(8);
         } catch (NumberFormatException | DateTimeException e) {
             return null;
         }
