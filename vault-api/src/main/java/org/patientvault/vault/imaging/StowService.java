@@ -312,7 +312,7 @@ final class StowService {
                         return Optional.empty();
                     }
                     FhirDispatch.Answer answer = studies.write(request, dispatch, study, found.orElse(null),
-                            acquisition(instances));
+                            acquisition(instances), stowWrite(studyUid, instances));
                     if (answer.status() / 100 == 2) {
                         return Optional.empty();
                     }
@@ -326,6 +326,23 @@ final class StowService {
             } catch (DicomMappingException e) {
                 return Optional.of("the instances cannot be mapped to an ImagingStudy: " + e.getMessage());
             }
+        }
+
+        /** What this request stored for the study, for the instance index ({@link StudyWriteGuard}). */
+        private StowWrite stowWrite(String studyUid, List<Accepted> instances) {
+            List<StowWrite.Instance> list = new ArrayList<>();
+            for (Accepted a : instances) {
+                String number = a.header().getString(DicomTags.InstanceNumber);
+                Integer n = null;
+                try {
+                    n = number == null ? null : Integer.valueOf(number.trim());
+                } catch (NumberFormatException e) {
+                    // not a number: kept unnumbered
+                }
+                list.add(new StowWrite.Instance(a.seriesUid(), a.sopUid(), a.sopClass(), n, a.key(), a.owner(),
+                        QidoModel.attributesOf(a.header())));
+            }
+            return new StowWrite(studyUid, caller.orgCode(), list);
         }
 
         /** The acquisition attributes per series, from the headers (the first instance of a series wins). */
