@@ -118,17 +118,25 @@ final class CallerStudies {
     }
 
     /**
-     * Writes the study as the caller. A new study is a one-entry transaction, i.e. an ordinary hospital submission
-     * (Provenance, ledger, quality score, receipt). An update of {@code existing} is a plain
-     * {@code PUT /fhir/ImagingStudy/<id>} with {@code If-Match} on the version read (authorization, validation,
-     * submitter tag and audit as for any update): a PUT inside a submitted transaction is answered "200 OK" but not
-     * stored in this HAPI version, because the submission's Provenance targets the entry with an auto-versioned
-     * reference (see docs/imaging.md, known limits).
+     * Writes the study as the caller, always as a submission (a one-entry transaction: Provenance, ledger, quality
+     * score with the acquisition attributes of {@code acquisitionBySeries}, receipt): a new study as {@code POST}, a
+     * change of {@code existing} as {@code PUT ImagingStudy/<id>} with {@code If-Match} on the version read.
+     * {@code stored} travels beside the body for {@link StudyWriteGuard}.
+     *
+     * <p>The update keeps the {@code meta} of the version read. HAPI JPA 8.8.0 answers a transaction {@code PUT} whose
+     * resource has no {@code meta} at all with "200 OK" and the next version number but stores nothing (issue 14,
+     * item 7: the silent write loss; {@code ImagingSubmissionIT} reproduces it without this). The caller re-reads the
+     * study after every write anyway ({@link StowService}).
      */
     FhirDispatch.Answer write(HttpServletRequest request, FhirDispatch dispatch, ImagingStudy study, Found existing,
                               Map<String, Map<String, String>> acquisitionBySeries, StowWrite stored) {
         ImagingStudy copy = study.copy();
-        copy.setMeta(null);
+        if (existing == null) {
+            copy.setMeta(null);
+        } else {
+            // Never without meta: see the method comment. Tags are restamped and versionId matches If-Match.
+            copy.setMeta(existing.study().getMeta().copy());
+        }
         // The vault's own stamps (e.g. the quality score) are the server's, not the sender's: scoring adds them anew,
         // and validation refuses them as input.
         copy.getExtension().removeIf(x -> x.getUrl() != null

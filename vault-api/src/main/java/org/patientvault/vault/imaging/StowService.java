@@ -314,6 +314,13 @@ final class StowService {
                     FhirDispatch.Answer answer = studies.write(request, dispatch, study, found.orElse(null),
                             acquisition(instances), stowWrite(studyUid, instances));
                     if (answer.status() / 100 == 2) {
+                        // A write answered 2xx must be there: a silent loss fails the instances (the objects go).
+                        Optional<CallerStudies.Found> now = studies.find(request, dispatch, studyUid);
+                        if (now.isEmpty() || !StudyWriteGuard.keys(now.get().study())
+                                .containsAll(StudyWriteGuard.keys(study))) {
+                            LOG.error("The ImagingStudy write was answered {} but not stored", answer.status());
+                            return Optional.of("the ImagingStudy was not stored as sent; send again");
+                        }
                         return Optional.empty();
                     }
                     String why = patients.diagnostics(new String(answer.body(), StandardCharsets.UTF_8));
