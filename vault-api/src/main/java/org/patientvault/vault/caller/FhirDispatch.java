@@ -61,13 +61,15 @@ public final class FhirDispatch {
     }
 
     /**
-     * As {@link #postToBase(HttpServletRequest, byte[])}, handing {@code handOver} to the dispatched request: the
+     * As {@link #postToBase(HttpServletRequest, byte[])}, handing each of {@code handOvers} to the dispatched request: the
      * code handling it finds it with {@link #handedOver(RequestDetails, Class)} under its type (for example a
      * submission's context). One value per type; nothing else travels beside the body.
      */
-    public Answer postToBase(HttpServletRequest outer, byte[] json, Object handOver) {
+    public Answer postToBase(HttpServletRequest outer, byte[] json, Object... handOvers) {
         InternalRequest request = new InternalRequest(outer, json);
-        request.setAttribute(handOverKey(handOver.getClass()), handOver);
+        for (Object handOver : handOvers) {
+            request.setAttribute(handOverKey(handOver.getClass()), handOver);
+        }
         return dispatch(request);
     }
 

@@ -34,6 +34,7 @@ import org.patientvault.vault.fhir.InterceptorGroup.Concern;
 import org.patientvault.vault.identity.ClaimOperations;
 import org.patientvault.vault.identity.HospitalPatientView;
 import org.patientvault.vault.identity.StandalonePatientWrites;
+import org.patientvault.vault.imaging.StudyWriteGuard;
 import org.patientvault.vault.intake.TerminologyHook;
 import org.patientvault.vault.objects.BinaryOwners;
 import org.patientvault.vault.objects.BinaryStreaming;
@@ -98,7 +99,7 @@ class FhirServerConfig {
     @Bean
     InterceptorGroup submissionInterceptors(SubmissionLedgerHook ledger, TerminologyHook terminology,
                                             StandalonePatientWrites standalonePatients,
-                                            HospitalPatientView hospitalPatientView) {
+                                            HospitalPatientView hospitalPatientView, StudyWriteGuard studyWrites) {
         return InterceptorGroup.of(Concern.SUBMISSION,
                 ledger,
                 new RecordKeepingReferences(),
@@ -108,7 +109,9 @@ class FhirServerConfig {
                 standalonePatients,
                 // A hospital reading the vault Patient sees only its own view and MRNs, and may not overwrite it
                 // outside a (linked) submission.
-                hospitalPatientView);
+                hospitalPatientView,
+                // ImagingStudy series/instances only from STOW's own writes, which also fill the DICOM instance index.
+                studyWrites);
     }
 
     @Bean

@@ -3,6 +3,7 @@ package org.patientvault.vault.imaging;
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
@@ -63,34 +64,99 @@ final class CallerStudies {
     }
 
     /**
-     * Writes the study as the caller. A new study is a one-entry transaction, i.e. an ordinary hospital submission
-     * (Provenance, ledger, quality score, receipt). An update of {@code existing} is a plain
-     * {@code PUT /fhir/ImagingStudy/<id>} with {@code If-Match} on the version read (authorization, validation,
-     * submitter tag and audit as for any update): a PUT inside a submitted transaction is answered "200 OK" but not
-     * stored in this HAPI version, because the submission's Provenance targets the entry with an auto-versioned
-     * reference (see docs/imaging.md, known limits).
+     * The ids and subjects of every ImagingStudy the caller's own FHIR search finds (optionally only those of these
+     * Study Instance UIDs), following the search's pages up to {@code maxStudies}: the same authorization, compartment
+     * narrowing and consent as any FHIR search. Cost: one search request per page of {@code pageSize}.
+     */
+    Map<String, String> visible(HttpServletRequest request, FhirDispatch dispatch, List<String> studyUids,
+                                int pageSize, int maxStudies) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String[]> params = new java.util.HashMap<>();
+        params.put("_count", new String[] {Integer.toString(pageSize)});
+        if (studyUids != null && !studyUids.isEmpty()) {
+            params.put("identifier", new String[] {String.join(",", studyUids.stream()
+                    .map(u -> DicomStudyMapper.DICOM_UID_SYSTEM + "|urn:oid:" + u).toList())});
+        }
+        FhirDispatch.Answer answer = dispatch.get(request, "ImagingStudy", params);
+        while (answer.status() == 200 && out.size() < maxStudies) {
+            Bundle page;
+            try {
+                page = ctx.newJsonParser().parseResource(Bundle.class,
+                        new String(answer.body(), StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                break;
+            }
+            for (Bundle.BundleEntryComponent e : page.getEntry()) {
+                if (e.getResource() instanceof ImagingStudy s && s.hasSubject()
+                        && s.getSubject().getReferenceElement().hasIdPart()) {
+                    out.put(s.getIdElement().getIdPart(), s.getSubject().getReferenceElement().getIdPart());
+                }
+            }
+            Bundle.BundleLinkComponent next = page.getLink(Bundle.LINK_NEXT);
+            if (next == null || page.getEntry().isEmpty()) {
+                break;
+            }
+            answer = dispatch.get(request, "", queryOf(next.getUrl()));
+        }
+        return out;
+    }
+
+    /** The query parameters of a paging link (HAPI's {@code _getpages} links on the server base). */
+    private static Map<String, String[]> queryOf(String url) {
+        Map<String, String[]> params = new java.util.HashMap<>();
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return params;
+        }
+        for (String pair : url.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.put(k, new String[] {v});
+        }
+        return params;
+    }
+
+    /**
+     * Writes the study as the caller, always as a submission (a one-entry transaction: Provenance, ledger, quality
+     * score with the acquisition attributes of {@code acquisitionBySeries}, receipt): a new study as {@code POST}, a
+     * change of {@code existing} as {@code PUT ImagingStudy/<id>} with {@code If-Match} on the version read.
+     * {@code stored} travels beside the body for {@link StudyWriteGuard}.
+     *
+     * <p>The update keeps the {@code meta} of the version read. HAPI JPA 8.8.0 answers a transaction {@code PUT} whose
+     * resource has no {@code meta} at all with "200 OK" and the next version number but stores nothing (issue 14,
+     * item 7: the silent write loss; {@code ImagingSubmissionIT} reproduces it without this). The caller re-reads the
+     * study after every write anyway ({@link StowService}).
      */
     FhirDispatch.Answer write(HttpServletRequest request, FhirDispatch dispatch, ImagingStudy study, Found existing,
-                              Map<String, Map<String, String>> acquisitionBySeries) {
+                              Map<String, Map<String, String>> acquisitionBySeries, StowWrite stored) {
         ImagingStudy copy = study.copy();
-        copy.setMeta(null);
+        if (existing == null) {
+            copy.setMeta(null);
+        } else {
+            // Never without meta: see the method comment. Tags are restamped and versionId matches If-Match.
+            copy.setMeta(existing.study().getMeta().copy());
+        }
         // The vault's own stamps (e.g. the quality score) are the server's, not the sender's: scoring adds them anew,
         // and validation refuses them as input.
         copy.getExtension().removeIf(x -> x.getUrl() != null
                 && x.getUrl().startsWith(IdentitySystems.EXTENSION_BASE));
-        if (existing != null) {
-            copy.setId(existing.id());
-            byte[] json = ctx.newJsonParser().encodeResourceToString(copy).getBytes(StandardCharsets.UTF_8);
-            return dispatch.put(request, "ImagingStudy/" + existing.id(), json,
-                    existing.versionId() == null ? null : "W/\"" + existing.versionId() + "\"");
-        }
-        copy.setId((String) null);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         Bundle.BundleEntryComponent e = bundle.addEntry();
-        e.setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).setResource(copy);
-        e.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("ImagingStudy");
+        if (existing != null) {
+            copy.setId(existing.id());
+            e.setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).setResource(copy);
+            e.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("ImagingStudy/" + existing.id());
+            if (existing.versionId() != null) {
+                e.getRequest().setIfMatch("W/\"" + existing.versionId() + "\"");
+            }
+        } else {
+            copy.setId((String) null);
+            e.setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).setResource(copy);
+            e.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("ImagingStudy");
+        }
         byte[] json = ctx.newJsonParser().encodeResourceToString(bundle).getBytes(StandardCharsets.UTF_8);
         // Scored like any submission, plus the acquisition attributes of the headers (compl.dicom-acquisition).
-        return dispatch.postToBase(request, json, SubmissionContext.withDicomAcquisition(acquisitionBySeries));
+        return dispatch.postToBase(request, json, SubmissionContext.withDicomAcquisition(acquisitionBySeries), stored);
     }
 }

@@ -50,15 +50,17 @@ class DicomWebController {
 
     private final StowService stow;
     private final WadoService wado;
+    private final QidoService qido;
     private final FhirDispatch dispatch;
     private final DicomZipLimits zipLimits;
     private final ObjectMapper json = new ObjectMapper();
     private final DicomWebUrls urls;
 
-    DicomWebController(StowService stow, WadoService wado, FhirDispatch dispatch, DicomWebUrls urls,
-                       ImagingProperties props) {
+    DicomWebController(StowService stow, WadoService wado, QidoService qido, FhirDispatch dispatch,
+                       DicomWebUrls urls, ImagingProperties props) {
         this.stow = stow;
         this.wado = wado;
+        this.qido = qido;
         this.dispatch = dispatch;
         this.urls = urls;
         this.zipLimits = new DicomZipLimits(props.maxZipSize().toBytes(), props.maxZipEntrySize().toBytes(),
@@ -200,6 +202,68 @@ class DicomWebController {
             m.put("Value", List.of(value));
         }
         return m;
+    }
+
+    // ---------------------------------------------------------------- QIDO-RS
+
+    @GetMapping("/dicomweb/studies")
+    void searchStudies(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        search(request, response, QidoModel.Level.STUDY, null, null);
+    }
+
+    @GetMapping("/dicomweb/series")
+    void searchAllSeries(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        search(request, response, QidoModel.Level.SERIES, null, null);
+    }
+
+    @GetMapping("/dicomweb/instances")
+    void searchAllInstances(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        search(request, response, QidoModel.Level.INSTANCE, null, null);
+    }
+
+    @GetMapping("/dicomweb/studies/{study}/series")
+    void searchSeries(@PathVariable String study, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        search(request, response, QidoModel.Level.SERIES, study, null);
+    }
+
+    @GetMapping("/dicomweb/studies/{study}/instances")
+    void searchStudyInstances(@PathVariable String study, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        search(request, response, QidoModel.Level.INSTANCE, study, null);
+    }
+
+    @GetMapping("/dicomweb/studies/{study}/series/{series}/instances")
+    void searchInstances(@PathVariable String study, @PathVariable String series, HttpServletRequest request,
+                         HttpServletResponse response) throws IOException {
+        search(request, response, QidoModel.Level.INSTANCE, study, series);
+    }
+
+    /**
+     * QIDO-RS: an array of DICOM JSON datasets ({@code application/dicom+json}), possibly empty; 400 problem JSON for
+     * a query it cannot answer as asked; 406 when the client accepts neither DICOM JSON nor JSON.
+     */
+    private void search(HttpServletRequest request, HttpServletResponse response, QidoModel.Level level,
+                        String study, String series) throws IOException {
+        String accept = request.getHeader("Accept");
+        if (accept != null && !accept.isBlank() && !accept.contains("json") && !accept.contains("*/*")) {
+            throw new ApiProblem(HttpStatus.NOT_ACCEPTABLE, "not-acceptable", "QIDO-RS answers in "
+                    + DICOM_JSON + " only");
+        }
+        QidoService.Query query;
+        try {
+            query = QidoService.parse(level, study, series, request.getParameterMap());
+        } catch (QidoService.BadQuery e) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad-query", e.getMessage());
+        }
+        List<Map<String, Object>> results = VaultPrincipal.current().isEmpty() ? List.of()
+                : qido.search(request, dispatch, query);
+        byte[] body = json.writeValueAsBytes(results);
+        response.setStatus(200);
+        response.setContentType(DICOM_JSON);
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     // ---------------------------------------------------------------- WADO-RS

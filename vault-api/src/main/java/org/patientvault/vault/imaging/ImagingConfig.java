@@ -1,12 +1,12 @@
 package org.patientvault.vault.imaging;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import javax.sql.DataSource;
 import org.patientvault.storage.EncryptedObjectStore;
 import org.patientvault.vault.VaultProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Beans of the DICOMweb feature; routes are in {@link DicomWebController}. */
 @Configuration(proxyBeanMethods = false)
@@ -24,12 +24,29 @@ class ImagingConfig {
     }
 
     @Bean
-    WadoService wadoService(FhirContext ctx, EncryptedObjectStore store, DicomWebUrls urls, ImagingProperties props) {
-        return new WadoService(store, new CallerStudies(ctx), urls, props);
+    DicomInstanceIndex dicomInstanceIndex(JdbcTemplate jdbc) {
+        return new DicomInstanceIndex(jdbc);
+    }
+
+    /** Registered with the FHIR server by {@code FhirServerConfig} (submission interceptors). */
+    @Bean
+    StudyWriteGuard studyWriteGuard(DicomInstanceIndex index) {
+        return new StudyWriteGuard(index);
     }
 
     @Bean
-    DicomObjectReferences dicomObjectReferences(DaoRegistry daos) {
-        return new DicomObjectReferences(daos);
+    WadoService wadoService(FhirContext ctx, EncryptedObjectStore store, DicomInstanceIndex index, DicomWebUrls urls,
+                            ImagingProperties props) {
+        return new WadoService(store, new CallerStudies(ctx), index, urls, props);
+    }
+
+    @Bean
+    QidoService qidoService(FhirContext ctx, DicomInstanceIndex index, DicomWebUrls urls) {
+        return new QidoService(new CallerStudies(ctx), index, urls);
+    }
+
+    @Bean
+    DicomObjectReferences dicomObjectReferences(DicomInstanceIndex index) {
+        return new DicomObjectReferences(index);
     }
 }

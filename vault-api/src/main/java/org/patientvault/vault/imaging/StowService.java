@@ -312,8 +312,15 @@ final class StowService {
                         return Optional.empty();
                     }
                     FhirDispatch.Answer answer = studies.write(request, dispatch, study, found.orElse(null),
-                            acquisition(instances));
+                            acquisition(instances), stowWrite(studyUid, instances));
                     if (answer.status() / 100 == 2) {
+                        // A write answered 2xx must be there: a silent loss fails the instances (the objects go).
+                        Optional<CallerStudies.Found> now = studies.find(request, dispatch, studyUid);
+                        if (now.isEmpty() || !StudyWriteGuard.keys(now.get().study())
+                                .containsAll(StudyWriteGuard.keys(study))) {
+                            LOG.error("The ImagingStudy write was answered {} but not stored", answer.status());
+                            return Optional.of("the ImagingStudy was not stored as sent; send again");
+                        }
                         return Optional.empty();
                     }
                     String why = patients.diagnostics(new String(answer.body(), StandardCharsets.UTF_8));
@@ -326,6 +333,23 @@ final class StowService {
             } catch (DicomMappingException e) {
                 return Optional.of("the instances cannot be mapped to an ImagingStudy: " + e.getMessage());
             }
+        }
+
+        /** What this request stored for the study, for the instance index ({@link StudyWriteGuard}). */
+        private StowWrite stowWrite(String studyUid, List<Accepted> instances) {
+            List<StowWrite.Instance> list = new ArrayList<>();
+            for (Accepted a : instances) {
+                String number = a.header().getString(DicomTags.InstanceNumber);
+                Integer n = null;
+                try {
+                    n = number == null ? null : Integer.valueOf(number.trim());
+                } catch (NumberFormatException e) {
+                    // not a number: kept unnumbered
+                }
+                list.add(new StowWrite.Instance(a.seriesUid(), a.sopUid(), a.sopClass(), n, a.key(), a.owner(),
+                        QidoModel.attributesOf(a.header())));
+            }
+            return new StowWrite(studyUid, caller.orgCode(), list);
         }
 
         /** The acquisition attributes per series, from the headers (the first instance of a series wins). */

@@ -4,10 +4,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.hl7.fhir.r4.model.ImagingStudy;
 import org.patientvault.mapping.dicom.DicomDataset;
 import org.patientvault.mapping.dicom.DicomFile;
 import org.patientvault.mapping.dicom.DicomJson;
@@ -23,8 +24,8 @@ import org.patientvault.vault.caller.FhirDispatch;
 /**
  * WADO-RS: what a caller may retrieve is what the caller finds as an ImagingStudy through {@code /fhir}
  * ({@link CallerStudies#find}): the same authorization rules, compartment narrowing and consent decisions as every
- * FHIR read. Only then are the instances named by that study read from the store, under the study's subject as
- * key owner, so a UID the caller did not get through FHIR never reaches the store.
+ * FHIR read. Only then are the instances STOW stored for that ImagingStudy ({@link DicomInstanceIndex}) read from the
+ * store, so neither a UID the caller did not get through FHIR nor one an ImagingStudy merely names reaches the store.
  *
  * <p>Cost: one FHIR search per request; retrieval streams each instance (decrypting as it goes); metadata reads
  * each instance's header (one ranged read of the first segments, the rest is not fetched); a preview loads one whole
@@ -38,6 +39,7 @@ final class WadoService {
 
     private final EncryptedObjectStore store;
     private final CallerStudies studies;
+    private final DicomInstanceIndex index;
     private final DicomWebUrls urls;
     private final long maxPreview;
     private final DicomReader headerReader = new DicomReader(DicomReadOptions.metadataOnly()
@@ -45,8 +47,10 @@ final class WadoService {
     private final DicomReader fullReader = new DicomReader(DicomReadOptions.defaults());
     private final DicomPreview preview = new DicomPreview();
 
-    WadoService(EncryptedObjectStore store, CallerStudies studies, DicomWebUrls urls, ImagingProperties props) {
+    WadoService(EncryptedObjectStore store, CallerStudies studies, DicomInstanceIndex index, DicomWebUrls urls,
+                ImagingProperties props) {
         this.store = store;
+        this.index = index;
         this.studies = studies;
         this.urls = urls;
         this.maxPreview = props.maxPreviewSize().toBytes();
@@ -62,27 +66,24 @@ final class WadoService {
                 || (sopUid != null && !StowService.isUid(sopUid))) {
             return Optional.empty();
         }
-        Optional<CallerStudies.Found> found = studies.find(request, dispatch, studyUid);
-        if (found.isEmpty()) {
+        // Every ImagingStudy of this UID the caller's FHIR search finds (two hospitals may each hold one of the same
+        // study), then only the objects STOW stored for those very resources (the server's index), under their own
+        // subject: what an ImagingStudy lists says nothing about which objects it may reach.
+        Map<String, String> visible = studies.visible(request, dispatch, List.of(studyUid), 50, 50);
+        if (visible.isEmpty()) {
             return Optional.empty();
         }
-        String owner = found.get().owner();
-        List<Instance> out = new ArrayList<>();
-        for (ImagingStudy.ImagingStudySeriesComponent s : found.get().study().getSeries()) {
-            if (seriesUid != null && !seriesUid.equals(s.getUid())) {
+        Map<String, Instance> out = new LinkedHashMap<>();
+        for (DicomInstanceIndex.Row r : index.ofStudies(visible.keySet())) {
+            if (!studyUid.equals(r.studyUid()) || !r.patient().equals(visible.get(r.studyResource()))
+                    || (seriesUid != null && !seriesUid.equals(r.seriesUid()))
+                    || (sopUid != null && !sopUid.equals(r.sopUid()))) {
                 continue;
             }
-            for (ImagingStudy.ImagingStudySeriesInstanceComponent i : s.getInstance()) {
-                if (sopUid != null && !sopUid.equals(i.getUid())) {
-                    continue;
-                }
-                String cls = i.hasSopClass() && i.getSopClass().getCode() != null
-                        ? i.getSopClass().getCode().replaceFirst("^urn:oid:", "") : null;
-                out.add(new Instance(studyUid, s.getUid(), i.getUid(), cls, i.hasNumber() ? i.getNumber() : null,
-                        StowService.OBJECT_PREFIX + owner + "/" + i.getUid()));
-            }
+            out.putIfAbsent(r.sopUid(), new Instance(r.studyUid(), r.seriesUid(), r.sopUid(), r.sopClass(),
+                    r.number(), r.objectKey()));
         }
-        return out.isEmpty() ? Optional.empty() : Optional.of(out);
+        return out.isEmpty() ? Optional.empty() : Optional.of(new ArrayList<>(out.values()));
     }
 
     InputStream open(Instance instance) {

@@ -19,7 +19,7 @@ import org.patientvault.vault.caller.FhirDispatch;
  *
  * <ul>
  *   <li><b>Inputs from an intake</b> that builds the Bundle and dispatches it through {@code /fhir}
- *       ({@link FhirDispatch#postToBase(jakarta.servlet.http.HttpServletRequest, byte[], Object)}): the terminology
+ *       ({@link FhirDispatch#postToBase(jakarta.servlet.http.HttpServletRequest, byte[], Object...)}): the terminology
  *       normalisation already done by the CSV intake, the DICOM acquisition attributes read by the imaging intake.</li>
  *   <li><b>Findings along the request</b>: base-R4 validation warnings (written by the request validator, read by
  *       quality scoring), the terminology summary (written by the terminology hook before the submission is handled,

@@ -60,16 +60,26 @@ final class ImagingFixtures {
                 """);
     }
 
+    /** A CT instance as {@link #ct(String, int, int, Who)} with its own Study Date and Accession Number. */
+    Path ctOn(String study, int series, int instance, Who who, String date, String accession) throws IOException {
+        return ct(study, series, instance, who, "", date, accession);
+    }
+
     private Path ct(String study, int series, int instance, Who who, String acquisition) throws IOException {
+        return ct(study, series, instance, who, acquisition, "20260115", "ACC" + series);
+    }
+
+    private Path ct(String study, int series, int instance, Who who, String acquisition, String date,
+                    String accession) throws IOException {
         String name = "ct-" + study + "-" + series + "-" + instance + (acquisition.isEmpty() ? "" : "-acq");
         Files.write(dir.resolve(name + ".raw"), DicomFixtures.ctPixels(instance));
         String dump = """
                 (0008,0005) CS [GB18030]
                 (0008,0016) UI =CTImageStorage
                 (0008,0018) UI [%1$s.%2$d.%3$d]
-                (0008,0020) DA [20260115]
+                (0008,0020) DA [%9$s]
                 (0008,0030) TM [093015]
-                (0008,0050) SH [ACC%2$d]
+                (0008,0050) SH [%10$s]
                 (0008,0060) CS [CT]
                 (0008,0090) PN [王^医生]
                 (0008,1030) LO [胸部CT平扫]
@@ -84,7 +94,7 @@ final class ImagingFixtures {
                 %6$s
                 (7fe0,0010) OW =%7$s.raw
                 """.formatted(study, series, instance, series == 1 ? "CHEST" : "ABDOMEN", patient(who),
-                DicomFixtures.ctPixelModule(), name, acquisition);
+                DicomFixtures.ctPixelModule(), name, acquisition, date, accession);
         return dump2dcm(name, dump, Charset.forName("GB18030"), "+te");
     }
 
