@@ -52,7 +52,12 @@ class StarterConceptMapsIT extends FhirIT {
                 }
             }
         }
-        assertThatThrownBy(() -> byUrl(alice(), shipped.get(0).getUrl()))
+        // Conformance resources are part of the public directory (docs/security.md): patients may read them too;
+        // AI firms read nothing on /fhir but the organisation directory.
+        assertThat(byUrl(alice(), shipped.get(0).getUrl()).getEntry()).hasSize(1);
+        IGenericClient aiLab = clientWithToken(DevIssuerLogin.clientCredentialsToken("http://localhost:" + port,
+                "ai-lab", "ai-lab-secret"));
+        assertThatThrownBy(() -> byUrl(aiLab, shipped.get(0).getUrl()))
                 .isInstanceOf(BaseServerResponseException.class);
     }
 }
