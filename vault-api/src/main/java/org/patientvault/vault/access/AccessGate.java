@@ -86,15 +86,15 @@ public class AccessGate {
             case PATCH -> throw new MethodNotAllowedException("PATCH is not offered by the vault: send the whole "
                     + "resource with PUT (a hospital) or in a transaction Bundle", RequestTypeEnum.GET,
                     RequestTypeEnum.PUT, RequestTypeEnum.DELETE);
-            case HISTORY_TYPE, HISTORY_SYSTEM -> throw new ForbiddenOperationException(
+            case HISTORY_TYPE, HISTORY_SYSTEM -> throw new PolicyRefusal(
                     "History is offered per record only (GET [type]/[id]/_history), to the record's owners");
-            case SEARCH_SYSTEM -> throw new ForbiddenOperationException(
+            case SEARCH_SYSTEM -> throw new PolicyRefusal(
                     "Search one resource type at a time (GET [type]?...)");
             case META, META_ADD, META_DELETE, GET_TAGS, ADD_TAGS, DELETE_TAGS, GRAPHQL_REQUEST, VALIDATE -> {
                 if (id != null) {
                     throw notKnown(request.getResourceName(), id);
                 }
-                throw new ForbiddenOperationException("This interaction is not offered by the vault");
+                throw new PolicyRefusal("This interaction is not offered by the vault");
             }
             case CREATE -> {
                 if (request.getHeader(Constants.HEADER_IF_NONE_EXIST) != null) {

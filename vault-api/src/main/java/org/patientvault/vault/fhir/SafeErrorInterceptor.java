@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.IdType;
+import org.patientvault.vault.access.PolicyRefusal;
 import org.patientvault.vault.problem.VaultConflict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +91,9 @@ final class SafeErrorInterceptor {
             }
             return new ResourceNotFoundException("Resource " + request.getResourceName() + "/" + id.getIdPart()
                     + " is not known");
+        }
+        if (status == 403 && e instanceof PolicyRefusal) {
+            return e;
         }
         if (status == 403) {
             LOG.debug("Denied {} {}: {}", request.getRequestType(), request.getRequestPath(), e.getMessage());
