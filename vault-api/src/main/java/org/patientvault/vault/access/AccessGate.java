@@ -101,10 +101,15 @@ public class AccessGate {
                     throw conditionalOutsideSubmission("create (If-None-Exist)");
                 }
             }
-            case UPDATE, DELETE -> {
+            case UPDATE -> {
                 if (id == null) {
-                    throw conditionalOutsideSubmission(operation == RestOperationTypeEnum.UPDATE
-                            ? "update" : "delete");
+                    throw conditionalOutsideSubmission("update");
+                }
+            }
+            case DELETE -> {
+                if (id == null) {
+                    throw new InvalidRequestException("A conditional delete is not offered: delete your record by id"
+                            + " (DELETE [type]/[id])");
                 }
             }
             default -> {
