@@ -14,6 +14,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
+import java.util.Map;
 import org.hl7.fhir.r4.model.IdType;
 import org.patientvault.vault.caller.VaultPrincipal;
 
@@ -119,8 +120,9 @@ public class AccessGate {
         if (operation == RestOperationTypeEnum.SEARCH_TYPE || operation == RestOperationTypeEnum.GET_PAGE
                 || operation == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
                 || operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE) {
-            for (String name : request.getParameters().keySet()) {
-                SearchParameterRules.refuseIfCrossResource(name);
+            for (Map.Entry<String, String[]> parameter : request.getParameters().entrySet()) {
+                SearchParameterRules.refuseIfCrossResource(parameter.getKey());
+                SearchParameterRules.refuseIfRepeated(parameter.getKey(), parameter.getValue());
             }
         }
     }

@@ -25,4 +25,23 @@ final class SearchParameterRules {
                     + " combine the results (see docs/security.md)");
         }
     }
+
+    /**
+     * The same parameter repeated with the same values ({@code _tag=x&_tag=x}) means nothing more than once, and HAPI
+     * treats it as a broken search; it is answered as the caller's mistake.
+     */
+    static void refuseIfRepeated(String name, String[] values) {
+        if (values == null || values.length < 2) {
+            return;
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        for (String value : values) {
+            String[] alternatives = value == null ? new String[0] : value.split(",");
+            java.util.Arrays.sort(alternatives);
+            if (!seen.add(String.join(",", alternatives))) {
+                throw new InvalidRequestException("Search parameter '" + name + "' is repeated with the same value;"
+                        + " send it once");
+            }
+        }
+    }
 }
