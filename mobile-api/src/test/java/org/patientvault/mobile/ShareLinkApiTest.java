@@ -63,6 +63,18 @@ class ShareLinkApiTest extends ApiTestBase {
         assertThat(Base64.getUrlDecoder().decode(p.at("/key").asText())).hasSize(32);
         assertThat(p.at("/exp").asLong()).isGreaterThan(System.currentTimeMillis() / 1000 + 2 * 86400);
         String url = p.at("/url").asText();
+        String qr = link.at("/qrPng").asText();
+        assertThat(qr).startsWith("data:image/png;base64,");
+        java.nio.file.Path png = java.nio.file.Files.createTempFile("shl", ".png");
+        try {
+            java.nio.file.Files.write(png, Base64.getDecoder().decode(qr.substring("data:image/png;base64,".length())));
+            Process zbar = new ProcessBuilder("zbarimg", "--raw", "-q", png.toString()).start();
+            String read = new String(zbar.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(zbar.waitFor()).isZero();
+            assertThat(read.strip()).as("the QR code holds the link").isEqualTo(link.at("/shlink").asText());
+        } finally {
+            java.nio.file.Files.deleteIfExists(png);
+        }
 
         MvcResult wrong = manifest(url, "000000");
         assertThat(wrong.getResponse().getStatus()).isEqualTo(401);

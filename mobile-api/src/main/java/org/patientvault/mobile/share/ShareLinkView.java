@@ -7,8 +7,7 @@ import java.util.List;
  * A share link as the app shows it.
  *
  * @param shlink    the {@code shlink:/} URI to hand to the doctor
- * @param qrPng     not provided yet (see docs/mobile-api.md: the QR encoder is a follow-up); the app can render the
- *                  {@code shlink} itself
+ * @param qrPng     the {@code shlink} as a QR code, a {@code data:image/png;base64,} URI (level M, 6 px per module)
  * @param resources how many resources the shared file holds
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

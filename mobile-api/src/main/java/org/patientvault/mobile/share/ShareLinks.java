@@ -174,10 +174,13 @@ class ShareLinks {
         Instant expires = Instant.now().plus(days, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
         Link link = new Link(self, key, salt, hash(req.passcode(), salt), expires, req.label(), file,
                 content.getEntry().size(), props.maxPasscodeAttempts(),
-                l -> new ShareLinkView(l.id, shlink(manifestBase + l.manifestId, l.key, expires, req.label()),
-                        expires.toString(), what, studies.isEmpty() ? null : List.copyOf(studies),
-                        reports.isEmpty() ? null : List.copyOf(reports), content.getEntry().size(), req.label(),
-                        null));
+                l -> {
+                    String uri = shlink(manifestBase + l.manifestId, l.key, expires, req.label());
+                    return new ShareLinkView(l.id, uri, expires.toString(), what,
+                            studies.isEmpty() ? null : List.copyOf(studies),
+                            reports.isEmpty() ? null : List.copyOf(reports), content.getEntry().size(), req.label(),
+                            "data:image/png;base64," + Base64.getEncoder().encodeToString(QrCode.png(uri, 6)));
+                });
         byId.put(link.id, link);
         byManifest.put(link.manifestId, link);
         return link.view;
