@@ -87,8 +87,17 @@ class ExportJobs {
         return props;
     }
 
-    /** Starts an export of {@code patientId}'s record as the current caller. */
-    Job start(String patientId) {
+    /**
+     * Starts an export of {@code patientId}'s record as the current caller; while one of theirs is queued or running,
+     * that one is answered instead (a patient's repeated taps must not fill the disk).
+     */
+    synchronized Job start(String patientId) {
+        for (Job running : jobs.values()) {
+            if (running.owner.equals(patientId) && (running.status.equals("queued")
+                    || running.status.equals("running"))) {
+                return running;
+            }
+        }
         Job job = new Job(patientId);
         jobs.put(job.id, job);
         CallerContexts.Captured caller = contexts.capture();

@@ -152,6 +152,9 @@ class ShareLinks {
         if (req.label() != null && req.label().length() > 80) {
             errors.put("label", "at most 80 characters");
         }
+        if (byId.values().stream().filter(l -> l.owner.equals(self) && l.live()).count() >= props.maxLinks()) {
+            errors.put("links", "at most " + props.maxLinks() + " live share links; revoke one first");
+        }
         if (!errors.isEmpty()) {
             throw MobileProblem.unprocessable("The share link cannot be made as asked").with("errors", errors);
         }
