@@ -12,7 +12,9 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Resource;
+import org.patientvault.mobile.port.CallerContexts;
 import org.patientvault.mobile.port.CallerIdentity;
+import org.patientvault.mobile.port.CallerImages;
 import org.patientvault.mobile.port.CallerRecords;
 import org.patientvault.mobile.port.CallerRecordsException;
 
@@ -21,7 +23,29 @@ import org.patientvault.mobile.port.CallerRecordsException;
  * itself is tested in vault-api's ITs). Supports the searches the API sends: by type, {@code code}, {@code _tag},
  * {@code identifier} of Organizations; records calls so tests can assert that nothing was written.
  */
-public class FakeVault implements CallerRecords, CallerIdentity {
+public class FakeVault implements CallerRecords, CallerIdentity, CallerImages, CallerContexts {
+
+    /** DICOM instances by study UID: series UID, SOP UID, bytes. */
+    public final Map<String, List<String[]>> studies = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public boolean eachInstance(String studyInstanceUid, InstanceSink sink) throws java.io.IOException {
+        List<String[]> instances = studies.get(studyInstanceUid);
+        if (instances == null) {
+            return false;
+        }
+        for (String[] i : instances) {
+            sink.accept(i[0], i[1], new java.io.ByteArrayInputStream(i[2].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        }
+        return true;
+    }
+
+    @Override
+    public Captured capture() {
+        // The fake is not thread-bound: the same caller everywhere.
+        return Runnable::run;
+    }
+
 
     public final List<Resource> resources = new CopyOnWriteArrayList<>();
     public final List<String> writes = new CopyOnWriteArrayList<>();
@@ -36,6 +60,7 @@ public class FakeVault implements CallerRecords, CallerIdentity {
         claimCandidates.clear();
         patientId = "alice";
         pageSize = 1000;
+        studies.clear();
     }
 
     @Override
@@ -82,6 +107,14 @@ public class FakeVault implements CallerRecords, CallerIdentity {
             b.addLink().setRelation("next").setUrl("fake?_getpages=x");
         }
         return b;
+    }
+
+    @Override
+    public Bundle everything(String patientId, int count) {
+        if (!patientId.equals(this.patientId)) {
+            throw new CallerRecordsException(404, "Resource Patient/" + patientId + " is not known");
+        }
+        return page(new ArrayList<>(resources), 0);
     }
 
     @Override

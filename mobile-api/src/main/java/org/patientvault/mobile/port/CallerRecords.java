@@ -37,6 +37,15 @@ public interface CallerRecords {
     Optional<Bundle> nextPage(Bundle page);
 
     /**
+     * The first page of {@code Patient/<patientId>/$everything} as the caller (a patient: only their own), with
+     * {@code count} resources per page; follow it with {@link #nextPage(Bundle)}. Entries may include referenced
+     * resources outside the compartment (Organizations, Practitioners) that the caller may read.
+     *
+     * @throws CallerRecordsException if refused (another patient's id: 403/404) or failed
+     */
+    Bundle everything(String patientId, int count);
+
+    /**
      * One resource by id.
      *
      * @return empty when it does not exist <em>or</em> the caller may not see it (the two are the same answer)

@@ -35,7 +35,7 @@ import org.springframework.stereotype.Component;
  * (request-cached) hospital names; nothing is fetched per record.
  */
 @Component
-class RecordViews {
+public class RecordViews {
 
     static final String LOINC = "http://loinc.org";
     private static final String OBS_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
@@ -72,7 +72,7 @@ class RecordViews {
     }
 
     /** lab or checkup (see the class comment of {@link TimelineService}). */
-    static String kindOf(Observation o) {
+    public static String kindOf(Observation o) {
         Set<String> categories = new LinkedHashSet<>();
         o.getCategory().forEach(c -> c.getCoding().stream().filter(x -> OBS_CATEGORY.equals(x.getSystem()))
                 .forEach(x -> categories.add(x.getCode())));
@@ -87,7 +87,7 @@ class RecordViews {
                 ? "lab" : "checkup";
     }
 
-    static String loinc(CodeableConcept code) {
+    public static String loinc(CodeableConcept code) {
         return code.getCoding().stream().filter(c -> LOINC.equals(c.getSystem()) && c.hasCode()).map(Coding::getCode)
                 .findFirst().orElse(null);
     }
@@ -105,7 +105,8 @@ class RecordViews {
                 + (result.text() == null ? "" : result.text()));
     }
 
-    TimelineItem.Result result(Observation o, String loinc) {
+    /** The value, unit, range and flag as the hospital sent them (see {@code docs/mobile-api.md}). */
+    public TimelineItem.Result result(Observation o, String loinc) {
         BigDecimal value = null;
         String unit = null;
         String text = null;
@@ -272,7 +273,8 @@ class RecordViews {
                 null, null, report, title + " " + (d.getConclusion() == null ? "" : d.getConclusion()));
     }
 
-    private String title(CodeableConcept code, String loinc) {
+    /** The analyte's localised name if the bundle has it, else the code's text, display or code. */
+    public String title(CodeableConcept code, String loinc) {
         if (loinc != null) {
             Optional<String> known = texts.find("loinc." + loinc);
             if (known.isPresent()) {

@@ -26,7 +26,7 @@ import org.patientvault.mobile.support.QualityWords.Quality;
  * @param report      for reports
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record TimelineItem(String id, String kind, String kindText, String code, String title, String date, String time,
+public record TimelineItem(String id, String kind, String kindText, String code, String title, String date, String time,
                     Org hospital, String submittedAt, Quality quality, Result result, Imaging imaging, Report report,
                     @JsonIgnore Cursor key, @JsonIgnore String searchText) {
 
@@ -44,12 +44,12 @@ record TimelineItem(String id, String kind, String kindText, String code, String
      * @param normalizedUnit  that unit
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Result(BigDecimal value, String unit, String text, Range range, String flag, String flagText,
+    public record Result(BigDecimal value, String unit, String text, Range range, String flag, String flagText,
                   BigDecimal normalizedValue, String normalizedUnit) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Range(BigDecimal low, BigDecimal high, String unit, String text) {
+    public record Range(BigDecimal low, BigDecimal high, String unit, String text) {
     }
 
     /**

@@ -14,6 +14,7 @@ import org.patientvault.mobile.support.Cursor;
 import org.patientvault.mobile.support.Hospitals;
 import org.patientvault.mobile.support.Records;
 import org.patientvault.mobile.support.Texts;
+import org.patientvault.mobile.share.ShareAccessLog;
 import org.springframework.stereotype.Service;
 
 /**
@@ -31,11 +32,13 @@ class UsageService {
     private final Records records;
     private final Hospitals orgs;
     private final Texts texts;
+    private final ShareAccessLog shares;
 
-    UsageService(Records records, Hospitals orgs, Texts texts) {
+    UsageService(Records records, Hospitals orgs, Texts texts, ShareAccessLog shares) {
         this.records = records;
         this.orgs = orgs;
         this.texts = texts;
+        this.shares = shares;
     }
 
     UsagePage page(Cursor after, int limit) {
@@ -48,6 +51,11 @@ class UsageService {
                 long at = ev.hasRecorded() ? ev.getRecorded().getTime() : 0;
                 entries.add(Map.entry(new Cursor(at, "AuditEvent/" + ev.getIdElement().getIdPart()), e));
             }
+        }
+        // Share-link accesses are anonymous (a doctor with the passcode), so the vault's audit trail cannot name the
+        // patient in them; the share service's own log does.
+        for (ShareAccessLog.Access a : shares.of(self)) {
+            entries.add(Map.entry(new Cursor(a.when().toEpochMilli(), "ShareAccess/" + a.id()), shareEntry(a)));
         }
         entries.sort((a, b) -> Cursor.ORDER.compare(a.getKey(), b.getKey()));
         List<Map.Entry<Cursor, UsagePage.Entry>> page = entries.stream().filter(e -> e.getKey().isAfter(after))
@@ -111,6 +119,17 @@ class UsageService {
                 ? ev.getRecorded().toInstant().toString() : null, who, action,
                 texts.find("usage.action." + actionKey).orElse(action), what, purpose, request, outcome,
                 texts.text("usage.outcome." + outcome));
+    }
+
+    private UsagePage.Entry shareEntry(ShareAccessLog.Access a) {
+        String label = a.label() == null ? a.linkId().substring(0, 8) : a.label();
+        List<UsagePage.What> what = a.resources() == 0 ? List.of()
+                : List.of(new UsagePage.What("Bundle", a.resources(), null, null));
+        String action = "share-" + a.action();
+        return new UsagePage.Entry(a.id(), a.when().toString(), new UsagePage.Who("share-link", null,
+                texts.text("usage.who.shareLink", label)), action, texts.text("usage.action." + action), what,
+                "treatment", "share-link " + a.linkId() + (a.recipient() == null ? "" : " recipient " + a.recipient()),
+                a.outcome(), texts.text("usage.outcome." + a.outcome()));
     }
 
     /** Who asked; null when it was the patient themself. */

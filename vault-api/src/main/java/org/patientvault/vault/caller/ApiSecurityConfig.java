@@ -57,6 +57,9 @@ class ApiSecurityConfig {
                                 path(HttpMethod.GET, "/mobile/v1/openapi.json/**"),
                                 path(HttpMethod.GET, "/mobile/v1/swagger-ui.html"),
                                 path(HttpMethod.GET, "/mobile/v1/swagger-ui/**")).permitAll()
+                        // SMART Health Links' public side: the passcode and unguessable ids are the credentials.
+                        .requestMatchers(path(HttpMethod.POST, "/mobile/v1/shl/*"),
+                                path(HttpMethod.GET, "/mobile/v1/shl/files/*")).permitAll()
                         // FHIR: every interaction is decided by HAPI's authorization rules and consent.
                         .requestMatchers(path(null, "/fhir/**")).authenticated()
                         .requestMatchers(ROLE_ROUTES.stream().map(RoleRoute::matcher).toArray(RequestMatcher[]::new))

@@ -54,6 +54,19 @@ class FhirCallerRecords implements CallerRecords {
     }
 
     @Override
+    public Bundle everything(String patientId, int count) {
+        if (patientId == null || !ID.matcher(patientId).matches()) {
+            throw new CallerRecordsException(404, "Resource Patient/" + patientId + " is not known");
+        }
+        FhirDispatch.Answer answer = dispatch.get(currentRequest(), "Patient/" + patientId + "/$everything",
+                Map.of("_count", new String[] {Integer.toString(count)}));
+        if (answer.status() != 200) {
+            throw refused(answer);
+        }
+        return parse(answer, Bundle.class);
+    }
+
+    @Override
     public Optional<Bundle> nextPage(Bundle page) {
         Bundle.BundleLinkComponent next = page.getLink(Bundle.LINK_NEXT);
         if (next == null || !next.hasUrl()) {

@@ -1,0 +1,359 @@
+package org.patientvault.mobile.export;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.hl7.fhir.r4.model.BaseDateTimeType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
+import org.patientvault.mobile.port.CallerImages;
+import org.patientvault.mobile.port.CallerRecords;
+import org.patientvault.mobile.support.Hospitals;
+import org.patientvault.mobile.support.Texts;
+import org.patientvault.mobile.timeline.RecordViews;
+import org.patientvault.mobile.timeline.TimelineItem;
+
+/**
+ * Writes one patient's export zip, as the patient (it runs inside a captured caller, so every read passes the
+ * {@code /fhir} authorization, consent and audit path; DICOM comes through the WADO guard):
+ * <ul>
+ *   <li>{@code fhir/everything.json}: a {@code collection} Bundle of everything {@code Patient/$everything} returns;</li>
+ *   <li>{@code fhir/<Type>.ndjson}: the same resources, one file per type, one resource per line;</li>
+ *   <li>{@code dicom/<study>/<series>/<instance>.dcm}: the original instances, byte for byte;</li>
+ *   <li>{@code summary.pdf}: a readable summary in the request's language.</li>
+ * </ul>
+ * Heap stays flat: pages of 200 resources are spooled to part files, then copied into the zip; DICOM is streamed.
+ * Only what the summary lists is kept in memory (the Patient, Organizations, Observations and ImagingStudies).
+ */
+final class ExportWriter {
+
+    private static final int PAGE = 200;
+    private static final String ORIGINAL_DICOM = "urn:dicom:uid";
+
+    private final CallerRecords records;
+    private final CallerImages images;
+    private final RecordViews views;
+    private final Texts texts;
+    private final ExportProperties props;
+    private final IParser json = FhirContext.forR4Cached().newJsonParser();
+
+    ExportWriter(CallerRecords records, CallerImages images, RecordViews views, Texts texts, ExportProperties props) {
+        this.records = records;
+        this.images = images;
+        this.views = views;
+        this.texts = texts;
+        this.props = props;
+    }
+
+    /** Progress callbacks of one job. */
+    interface Progress {
+        void total(long items);
+
+        void done(long items);
+    }
+
+    /** Writes the zip to {@code zip} (parts beside it in {@code work}, deleted by the caller). */
+    void write(String patientId, Path work, Path zip, Progress progress) throws IOException {
+        Files.createDirectories(work);
+        Path bundleFile = work.resolve("everything.json");
+        Map<String, Path> ndjson = new TreeMap<>();
+        Map<String, Writer> writers = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        Summary summary = new Summary();
+        long done = 0;
+        try (Writer bundle = new BufferedWriter(Files.newBufferedWriter(bundleFile, StandardCharsets.UTF_8))) {
+            bundle.write("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"timestamp\":\"" + Instant.now()
+                    + "\",\"entry\":[");
+            Bundle page = records.everything(patientId, PAGE);
+            progress.total(page.hasTotal() ? page.getTotal() + 1 : 1);
+            while (true) {
+                for (Bundle.BundleEntryComponent e : page.getEntry()) {
+                    Resource r = e.getResource();
+                    if (r == null || !seen.add(r.fhirType() + "/" + r.getIdElement().getIdPart())) {
+                        continue;
+                    }
+                    String encoded = json.encodeResourceToString(r);
+                    bundle.write((seen.size() > 1 ? "," : "") + "{\"fullUrl\":\"" + jsonString(e.hasFullUrl()
+                            ? e.getFullUrl() : r.fhirType() + "/" + r.getIdElement().getIdPart())
+                            + "\",\"resource\":" + encoded + "}");
+                    Writer w = writers.get(r.fhirType());
+                    if (w == null) {
+                        Path p = work.resolve(r.fhirType() + ".ndjson");
+                        ndjson.put(r.fhirType(), p);
+                        w = Files.newBufferedWriter(p, StandardCharsets.UTF_8);
+                        writers.put(r.fhirType(), w);
+                    }
+                    w.write(encoded);
+                    w.write('\n');
+                    summary.keep(r, patientId);
+                    progress.done(++done);
+                }
+                Optional<Bundle> next = records.nextPage(page);
+                if (next.isEmpty()) {
+                    break;
+                }
+                page = next.get();
+            }
+            bundle.write("]}");
+        } finally {
+            for (Writer w : writers.values()) {
+                w.close();
+            }
+        }
+        long instances = summary.studies.stream().mapToLong(ExportWriter::instanceCount).sum();
+        long total = done + instances + 1;
+        progress.total(total);
+
+        try (ZipOutputStream out = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(zip), 1 << 16),
+                StandardCharsets.UTF_8)) {
+            out.putNextEntry(new ZipEntry("summary.pdf"));
+            writePdf(summary, new FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() {
+                    // the zip stays open for the next entry
+                }
+            });
+            out.closeEntry();
+            progress.done(++done);
+            copy(out, "fhir/everything.json", bundleFile);
+            for (Map.Entry<String, Path> e : ndjson.entrySet()) {
+                copy(out, "fhir/" + e.getKey() + ".ndjson", e.getValue());
+            }
+            long[] counter = {done};
+            for (ImagingStudy s : summary.studies) {
+                String uid = studyUid(s);
+                if (uid == null) {
+                    continue;
+                }
+                images.eachInstance(uid, (series, sop, in) -> {
+                    out.putNextEntry(new ZipEntry("dicom/" + safe(uid) + "/" + safe(series) + "/" + safe(sop)
+                            + ".dcm"));
+                    in.transferTo(out);
+                    out.closeEntry();
+                    progress.done(++counter[0]);
+                });
+            }
+            progress.total(counter[0]);
+        }
+    }
+
+    private static void copy(ZipOutputStream out, String name, Path file) throws IOException {
+        out.putNextEntry(new ZipEntry(name));
+        try (InputStream in = Files.newInputStream(file)) {
+            in.transferTo(out);
+        }
+        out.closeEntry();
+    }
+
+    /** UIDs are digits and dots; anything else must not shape a path inside the zip. */
+    private static String safe(String uid) {
+        return uid == null ? "unknown" : uid.replaceAll("[^0-9A-Za-z.\\-]", "_");
+    }
+
+    private static String jsonString(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    static String studyUid(ImagingStudy s) {
+        for (Identifier i : s.getIdentifier()) {
+            if (ORIGINAL_DICOM.equals(i.getSystem()) && i.hasValue()) {
+                return i.getValue().replaceFirst("^urn:oid:", "");
+            }
+        }
+        return null;
+    }
+
+    private static long instanceCount(ImagingStudy s) {
+        return s.hasNumberOfInstances() ? s.getNumberOfInstances() : s.getSeries().stream()
+                .mapToLong(se -> se.hasNumberOfInstances() ? se.getNumberOfInstances() : se.getInstance().size()).sum();
+    }
+
+    /** What the PDF lists. */
+    private static final class Summary {
+        Patient patient;
+        final Map<String, Organization> organizations = new LinkedHashMap<>();
+        final List<Observation> observations = new ArrayList<>();
+        final List<ImagingStudy> studies = new ArrayList<>();
+
+        void keep(Resource r, String patientId) {
+            if (r instanceof Patient p && patientId.equals(p.getIdElement().getIdPart())) {
+                patient = p;
+            } else if (r instanceof Organization o) {
+                organizations.put(o.getIdElement().getIdPart(), o);
+            } else if (r instanceof Observation o) {
+                observations.add(o);
+            } else if (r instanceof ImagingStudy s) {
+                studies.add(s);
+            }
+        }
+    }
+
+    private void writePdf(Summary s, OutputStream out) throws IOException {
+        try (SummaryPdf pdf = new SummaryPdf(props.font())) {
+            pdf.title(texts.text("export.pdf.title"));
+            pdf.text(texts.text("export.pdf.generated", Instant.now().toString()));
+            pdf.heading(texts.text("export.pdf.patient"));
+            if (s.patient != null) {
+                Patient p = s.patient;
+                pdf.text(p.hasName() ? p.getNameFirstRep().getNameAsSingleString() : "-");
+                if (p.hasGender()) {
+                    pdf.text(texts.text("export.pdf.gender") + ": " + p.getGender().toCode());
+                }
+                if (p.hasBirthDate()) {
+                    pdf.text(texts.text("export.pdf.birthDate") + ": " + p.getBirthDateElement().getValueAsString());
+                }
+                for (Identifier i : p.getIdentifier()) {
+                    pdf.text(texts.text("export.pdf.identifiers") + ": " + i.getValue()
+                            + (i.hasAssigner() && i.getAssigner().hasDisplay() ? " (" + i.getAssigner().getDisplay()
+                            + ")" : ""));
+                }
+            }
+            pdf.heading(texts.text("export.pdf.hospitals"));
+            Set<String> hospitals = new java.util.TreeSet<>();
+            for (Observation o : s.observations) {
+                hospitals.add(hospital(o));
+            }
+            for (ImagingStudy st : s.studies) {
+                hospitals.add(hospital(st));
+            }
+            hospitals.remove("");
+            if (hospitals.isEmpty()) {
+                pdf.text(texts.text("export.pdf.none"));
+            }
+            for (String h : hospitals) {
+                pdf.text(h);
+            }
+
+            List<Observation> newest = new ArrayList<>(s.observations);
+            newest.sort(Comparator.comparing(ExportWriter::when, Comparator.nullsLast(Comparator.reverseOrder())));
+            String latestDate = newest.isEmpty() ? null : day(newest.get(0));
+            pdf.heading(texts.text("export.pdf.latestCheckup", latestDate == null ? "-" : latestDate));
+            if (latestDate == null) {
+                pdf.text(texts.text("export.pdf.none"));
+            }
+            for (Observation o : newest) {
+                if (latestDate != null && latestDate.equals(day(o))) {
+                    pdf.text(row(o, false));
+                }
+            }
+            pdf.heading(texts.text("export.pdf.labs"));
+            int listed = 0;
+            for (Observation o : newest) {
+                if (!"lab".equals(RecordViews.kindOf(o))) {
+                    continue;
+                }
+                if (listed == props.maxLabRows()) {
+                    pdf.text(texts.text("export.pdf.truncated", props.maxLabRows()));
+                    break;
+                }
+                pdf.text(row(o, true));
+                listed++;
+            }
+            if (listed == 0) {
+                pdf.text(texts.text("export.pdf.none"));
+            }
+            pdf.heading(texts.text("export.pdf.imaging"));
+            if (s.studies.isEmpty()) {
+                pdf.text(texts.text("export.pdf.none"));
+            }
+            for (ImagingStudy st : s.studies) {
+                Set<String> modalities = new java.util.LinkedHashSet<>();
+                st.getModality().forEach(m -> modalities.add(texts.find("modality." + m.getCode()).orElse(m.getCode())));
+                st.getSeries().forEach(se -> {
+                    if (se.hasModality()) {
+                        modalities.add(texts.find("modality." + se.getModality().getCode())
+                                .orElse(se.getModality().getCode()));
+                    }
+                });
+                modalities.remove(null);
+                pdf.text((st.hasStarted() ? st.getStartedElement().getValueAsString().substring(0, 10) + "  " : "")
+                        + String.join("/", modalities) + (st.hasDescription() ? " " + st.getDescription() : "")
+                        + "  " + texts.text("export.pdf.series", st.getSeries().size(), instanceCount(st))
+                        + "  " + hospital(st) + "  UID " + studyUid(st));
+            }
+            pdf.save(out);
+        }
+    }
+
+    private String row(Observation o, boolean withDate) {
+        String loinc = RecordViews.loinc(o.getCode());
+        TimelineItem.Result r = views.result(o, loinc);
+        StringBuilder b = new StringBuilder();
+        if (withDate) {
+            b.append(Optional.ofNullable(day(o)).orElse("-")).append("  ");
+        }
+        b.append(views.title(o.getCode(), loinc)).append(": ");
+        if (r.value() != null) {
+            b.append(r.value().toPlainString()).append(r.unit() == null ? "" : " " + r.unit());
+        } else if (r.text() != null) {
+            b.append(r.text());
+        }
+        if (r.range() != null && (r.range().low() != null || r.range().high() != null)) {
+            b.append("  (").append(texts.text("export.pdf.range")).append(' ')
+                    .append(r.range().low() == null ? "" : r.range().low().toPlainString()).append('–')
+                    .append(r.range().high() == null ? "" : r.range().high().toPlainString())
+                    .append(r.range().unit() == null ? "" : " " + r.range().unit()).append(')');
+        }
+        if (r.flagText() != null) {
+            b.append("  ").append(r.flagText());
+        }
+        String h = hospital(o);
+        return h.isEmpty() ? b.toString() : b.append("  ").append(h).toString();
+    }
+
+    private String hospital(Resource r) {
+        for (Coding tag : r.getMeta().getTag()) {
+            if (Hospitals.SUBMITTER.equals(tag.getSystem()) && tag.hasCode()) {
+                return texts.find("org." + tag.getCode()).orElse(tag.getCode());
+            }
+        }
+        return "";
+    }
+
+    private static java.util.Date when(Observation o) {
+        BaseDateTimeType t = o.hasEffectiveDateTimeType() ? o.getEffectiveDateTimeType()
+                : o.hasEffectivePeriod() && o.getEffectivePeriod().hasStartElement()
+                ? o.getEffectivePeriod().getStartElement() : o.hasIssuedElement() ? o.getIssuedElement() : null;
+        return t == null ? null : t.getValue();
+    }
+
+    private static String day(Observation o) {
+        BaseDateTimeType t = o.hasEffectiveDateTimeType() ? o.getEffectiveDateTimeType()
+                : o.hasEffectivePeriod() && o.getEffectivePeriod().hasStartElement()
+                ? o.getEffectivePeriod().getStartElement() : o.hasIssuedElement() ? o.getIssuedElement() : null;
+        String s = t == null ? null : t.getValueAsString();
+        return s == null ? null : s.substring(0, Math.min(10, s.length()));
+    }
+}
