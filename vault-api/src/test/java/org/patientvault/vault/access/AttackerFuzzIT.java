@@ -2,6 +2,7 @@ package org.patientvault.vault.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.rest.client.api.IGenericClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,17 +55,16 @@ class AttackerFuzzIT extends FhirIT {
         double storedValue = client.read().resource(Observation.class).withId(obs).execute().getValueQuantity()
                 .getValue().doubleValue();
 
-        List<String> callers = List.of(
-                DevIssuerLogin.clientCredentialsToken("http://localhost:" + port, "hosp-shanghai",
-                        "hosp-shanghai-secret"),
-                DevIssuerLogin.userToken("http://localhost:" + port, "bob", "bob-demo"),
-                DevIssuerLogin.clientCredentialsToken("http://localhost:" + port, "ai-lab", "ai-lab-secret"));
         AttackGenerator attacks = new AttackGenerator(random, ctx, v);
 
         int expectedObservations = count("Observation");
         List<String> failures = new ArrayList<>();
         int sent = 0;
         while (sent < total) {
+            // Fresh tokens per batch: the full profile outlives a token's lifetime.
+            List<String> callers = callers();
+            IGenericClient beijing = clientWithToken(DevIssuerLogin.clientCredentialsToken("http://localhost:" + port,
+                    "hosp-beijing", "hosp-beijing-secret"));
             for (int i = 0; i < BATCH && sent < total; i++, sent++) {
                 AttackGenerator.Attack a = attacks.next();
                 String token = callers.get(random.nextInt(callers.size()));
@@ -78,11 +78,23 @@ class AttackerFuzzIT extends FhirIT {
             }
             assertThat(count("Observation")).as("stored Observations after " + sent + " requests, seed " + seed)
                     .isEqualTo(expectedObservations);
-            Observation still = client.read().resource(Observation.class).withId(obs).execute();
+            Observation still = beijing.read().resource(Observation.class).withId(obs).execute();
             assertThat(still.getIdElement().getVersionIdPart()).as("seed " + seed).isEqualTo("1");
             assertThat(still.getValueQuantity().getValue().doubleValue()).isEqualTo(storedValue);
+            if (sent % 1000 == 0) {
+                System.out.println("AttackerFuzzIT: " + sent + " requests, " + failures.size() + " failures so far");
+            }
         }
         assertThat(failures).as("seed " + seed).isEmpty();
+    }
+
+    /** hosp-shanghai, bob and ai-lab: none has any right to hosp-beijing's patient. */
+    private List<String> callers() {
+        return List.of(
+                DevIssuerLogin.clientCredentialsToken("http://localhost:" + port, "hosp-shanghai",
+                        "hosp-shanghai-secret"),
+                DevIssuerLogin.userToken("http://localhost:" + port, "bob", "bob-demo"),
+                DevIssuerLogin.clientCredentialsToken("http://localhost:" + port, "ai-lab", "ai-lab-secret"));
     }
 
     /** Ids of the victim's records in a body, beyond the ones the request itself named, or a 5xx: a failure. */
