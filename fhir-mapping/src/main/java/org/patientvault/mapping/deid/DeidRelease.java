@@ -37,6 +37,7 @@ public final class DeidRelease {
 
     private final Hmac hmac;
     private final java.util.concurrent.ConcurrentHashMap<String, String> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> shifts = new java.util.concurrent.ConcurrentHashMap<>();
     private final int maxShiftDays;
     private final LocalDate referenceDate;
     private final String releaseTag;
@@ -137,6 +138,24 @@ public final class DeidRelease {
      * ±{@link #maxShiftDays()}. It is a secret of the release: it is not written anywhere.
      */
     public int shiftDays(String patientId) {
+        // every DICOM instance and FHIR resource of a patient asks: cache it like the pseudonyms (one HMAC saved per hit)
+        if (patientId == null) {
+            return deriveShift(null);
+        }
+        String key = patientId;
+        Integer cached = shifts.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        int shift = deriveShift(patientId);
+        if (shifts.size() >= CACHE_LIMIT) {
+            shifts.clear();
+        }
+        shifts.put(key, shift);
+        return shift;
+    }
+
+    private int deriveShift(String patientId) {
         byte[] h = hmac.mac("shift", patientId == null ? "" : "Patient/" + patientId);
         long v = ((h[0] & 0xFFL) << 24 | (h[1] & 0xFFL) << 16 | (h[2] & 0xFFL) << 8 | (h[3] & 0xFFL));
         int magnitude = 1 + (int) (v % maxShiftDays);

@@ -34,6 +34,13 @@ public final class DeidReport {
         byRule.computeIfAbsent(ruleId, k -> new LongAdder()).increment();
     }
 
+    /** Adds {@code n} to a rule's count (callers that tally per instance report once, not per element). */
+    void rule(String ruleId, long n) {
+        if (n > 0) {
+            byRule.computeIfAbsent(ruleId, k -> new LongAdder()).add(n);
+        }
+    }
+
     void residentIdRemoved() {
         residentIds.increment();
     }

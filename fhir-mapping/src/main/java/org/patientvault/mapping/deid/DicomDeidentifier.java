@@ -82,7 +82,7 @@ public final class DicomDeidentifier {
     public DicomDeidResult deidentify(String patientId, InputStream in, OutputStream out) throws IOException {
         report.resourceIn();
         // a small buffer: it serves the header; the pixel copy reads past it straight from the source in 64 KiB chunks
-        BufferedInputStream bin = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 16384);
+        BufferedInputStream bin = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 8192);
         DicomFile file = reader.read(bin);
         DicomDataset ds = file.dataset();
         String ts = file.transferSyntaxUid();
@@ -94,6 +94,7 @@ public final class DicomDeidentifier {
         State st = new State(release.shiftDays(patientId), release.patientPseudonym(patientId));
         DicomDataset clean = new DicomDataset();
         process(ds, clean, st);
+        st.flushTo(report);
         addDeidentificationMarks(clean);
         DicomElement pixel = clean.get(DicomTags.PixelData).orElse(null);
         clean.remove(DicomTags.PixelData);
@@ -135,6 +136,8 @@ public final class DicomDeidentifier {
         final int shift;
         final String patientPseudonym;
         final Map<String, String> uids = new LinkedHashMap<>();
+        /** Per-rule counts of this instance, added to the shared report once (not a map update per element). */
+        final int[] rules = new int[RULE_IDS.length];
         int removed;
         int inText;
 
@@ -142,7 +145,27 @@ public final class DicomDeidentifier {
             this.shift = shift;
             this.patientPseudonym = patientPseudonym;
         }
+
+        void count(int rule) {
+            rules[rule]++;
+        }
+
+        void flushTo(DeidReport report) {
+            for (int i = 0; i < rules.length; i++) {
+                report.rule(RULE_IDS[i], rules[i]);
+            }
+        }
     }
+
+    private static final int RULE_X = 0;
+    private static final int RULE_Z = 1;
+    private static final int RULE_D = 2;
+    private static final int RULE_U = 3;
+    private static final int RULE_C = 4;
+    private static final int RULE_IN_TEXT = 5;
+    private static final int RULE_BAD_DATE = 6;
+    private static final String[] RULE_IDS = {"dicom:X", "dicom:Z", "dicom:D", "dicom:U", "dicom:C",
+        "dicom:identifier-in-text", "dicom:unparseable-date"};
 
     private void process(DicomDataset in, DicomDataset out, State st) {
         for (DicomElement e : in.elements()) {
@@ -156,10 +179,10 @@ public final class DicomDeidentifier {
             }
             DicomActions.Action action = actions.actionFor(tag, e.vr());
             switch (action) {
-                case X -> remove(st, "X");
+                case X -> remove(st, RULE_X);
                 case Z -> {
                     out.put(e.isSequence() ? DicomElement.ofSequence(tag, List.of()) : DicomElement.of(tag, e.vr(), new byte[0]));
-                    report.rule("dicom:Z");
+                    st.count(RULE_Z);
                 }
                 case D -> {
                     if (tag == PATIENT_ID) {
@@ -167,7 +190,7 @@ public final class DicomDeidentifier {
                     } else {
                         out.put(DicomElement.of(tag, e.vr(), new byte[0]));
                     }
-                    report.rule("dicom:D");
+                    st.count(RULE_D);
                 }
                 case U -> {
                     if (e.isSequence()) {
@@ -175,7 +198,7 @@ public final class DicomDeidentifier {
                     } else if (e.vr() == DicomVr.UI && e.bytes() != null) {
                         out.put(DicomElement.of(tag, DicomVr.UI, ascii(replaceUids(e.bytes(), st), DicomVr.UI)));
                     } else {
-                        remove(st, "X");
+                        remove(st, RULE_X);
                     }
                 }
                 case C -> clean(e, in, out, st);
@@ -185,9 +208,9 @@ public final class DicomDeidentifier {
         }
     }
 
-    private void remove(State st, String why) {
+    private static void remove(State st, int rule) {
         st.removed++;
-        report.rule("dicom:" + why);
+        st.count(rule);
     }
 
     private List<DicomDataset> items(DicomElement e, DicomDataset parentOut, State st) {
@@ -205,7 +228,7 @@ public final class DicomDeidentifier {
             out.put(DicomElement.ofSequence(e.tag(), items(e, out, st)));
             return;
         }
-        if (e.vr().isText() && e.bytes() != null && e.bytes().length >= 11) {
+        if (e.vr().isText() && e.bytes() != null && e.bytes().length >= 11 && asciiDigits(e.bytes()) >= 11) {
             String text = String.join("\\", in.getStrings(e.tag()));
             PiiPatterns.Hit hit = PiiPatterns.find(text);
             if (hit != PiiPatterns.Hit.NONE) {
@@ -215,11 +238,27 @@ public final class DicomDeidentifier {
                 } else {
                     report.mobileRemoved();
                 }
-                remove(st, "identifier-in-text");
+                remove(st, RULE_IN_TEXT);
                 return;
             }
         }
         out.put(e);
+    }
+
+    /**
+     * ASCII digit bytes in a raw value: an upper bound of the digits its decoded text holds in every supported
+     * character set (an ASCII digit is always the single byte 0x30-0x39; multi-byte sequences may add trail bytes in
+     * that range but never decode to ASCII digits). {@link PiiPatterns} needs 11 digits, so values with fewer are not
+     * decoded at all.
+     */
+    private static int asciiDigits(byte[] b) {
+        int n = 0;
+        for (byte x : b) {
+            if (x >= '0' && x <= '9') {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void clean(DicomElement e, DicomDataset in, DicomDataset out, State st) {
@@ -235,11 +274,11 @@ public final class DicomDeidentifier {
             boolean dateTime = e.vr() == DicomVr.DT || unknownDate && v.length() > 8 && v.charAt(8) != '-';
             String shifted = v.isEmpty() ? "" : DateShift.dicom(v, st.shift, dateTime);
             if (shifted == null) {
-                remove(st, "unparseable-date");
+                remove(st, RULE_BAD_DATE);
                 return;
             }
             out.put(DicomElement.of(e.tag(), e.vr(), ascii(shifted, e.vr())));
-            report.rule("dicom:C");
+            st.count(RULE_C);
             return;
         }
         if (e.tag() == PATIENT_AGE) {
@@ -249,7 +288,7 @@ public final class DicomDeidentifier {
                 v = "090Y";
             }
             out.put(DicomElement.of(e.tag(), e.vr(), ascii(v, e.vr())));
-            report.rule("dicom:C");
+            st.count(RULE_C);
             return;
         }
         keep(e, in, out, st);
@@ -273,7 +312,7 @@ public final class DicomDeidentifier {
             }
             sb.append(replacement);
         }
-        report.rule("dicom:U");
+        st.count(RULE_U);
         return sb.toString();
     }
 
@@ -287,23 +326,40 @@ public final class DicomDeidentifier {
         return p;
     }
 
+    /*
+     * The marks are fixed ASCII text, whose bytes are the same in every supported character set (no backslash or tilde,
+     * the two ASCII positions JIS X 0201 redefines): encoded once instead of through a charset encoder per instance.
+     */
+    private static final DicomElement IDENTITY_REMOVED = text(PATIENT_IDENTITY_REMOVED, DicomVr.CS, "YES");
+    private static final DicomElement METHOD = text(DEIDENTIFICATION_METHOD, DicomVr.LO, METHOD_TEXT);
+    private static final DicomElement TEMPORAL_MODIFIED = text(LONGITUDINAL_TEMPORAL_MODIFIED, DicomVr.CS, "MODIFIED");
+    private static final DicomElement[][] METHOD_CODES = {
+        code("113100", "Basic Application Confidentiality Profile"),
+        code("113107", "Retain Longitudinal Temporal Information Modified Dates Option"),
+        code("113108", "Retain Patient Characteristics Option")};
+
     private static void addDeidentificationMarks(DicomDataset ds) {
-        ds.putString(PATIENT_IDENTITY_REMOVED, DicomVr.CS, "YES");
-        ds.putString(DEIDENTIFICATION_METHOD, DicomVr.LO, METHOD_TEXT);
-        List<DicomDataset> codes = new ArrayList<>();
-        codes.add(code(ds, "113100", "Basic Application Confidentiality Profile"));
-        codes.add(code(ds, "113107", "Retain Longitudinal Temporal Information Modified Dates Option"));
-        codes.add(code(ds, "113108", "Retain Patient Characteristics Option"));
+        ds.put(IDENTITY_REMOVED);
+        ds.put(METHOD);
+        List<DicomDataset> codes = new ArrayList<>(METHOD_CODES.length);
+        for (DicomElement[] code : METHOD_CODES) {
+            DicomDataset item = new DicomDataset(ds.charset());
+            for (DicomElement e : code) {
+                item.put(e);
+            }
+            codes.add(item);
+        }
         ds.putSequence(DEIDENTIFICATION_METHOD_CODES, codes);
-        ds.putString(LONGITUDINAL_TEMPORAL_MODIFIED, DicomVr.CS, "MODIFIED");
+        ds.put(TEMPORAL_MODIFIED);
     }
 
-    private static DicomDataset code(DicomDataset parent, String value, String meaning) {
-        DicomDataset item = new DicomDataset(parent.charset());
-        item.putString(DicomTags.CodeValue, DicomVr.SH, value);
-        item.putString(DicomTags.CodingSchemeDesignator, DicomVr.SH, "DCM");
-        item.putString(DicomTags.CodeMeaning, DicomVr.LO, meaning);
-        return item;
+    private static DicomElement[] code(String value, String meaning) {
+        return new DicomElement[] {text(DicomTags.CodeValue, DicomVr.SH, value),
+            text(DicomTags.CodingSchemeDesignator, DicomVr.SH, "DCM"), text(DicomTags.CodeMeaning, DicomVr.LO, meaning)};
+    }
+
+    private static DicomElement text(int tag, DicomVr vr, String value) {
+        return DicomElement.of(tag, vr, ascii(value, vr));
     }
 
     /** Streams the Pixel Data value: its header, then the bytes (or fragment items) exactly as read. */

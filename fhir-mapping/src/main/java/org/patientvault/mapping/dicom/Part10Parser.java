@@ -22,6 +22,8 @@ final class Part10Parser {
     private final DicomReadOptions options;
     private BufferedInputStream in;
     private long pos;
+    /** Element header bytes (tag, VR, length) read in one call. */
+    private final byte[] head = new byte[12];
     private boolean implicit;
     private boolean bigEndian;
     private boolean stopped;
@@ -49,7 +51,7 @@ final class Part10Parser {
             if (group != 0x0002) {
                 break;
             }
-            readElement(meta, 0, TOP_LEVEL);
+            readElement(meta, 0, TOP_LEVEL, readHeader(8));
         }
         String ts = meta.getString(DicomTags.TransferSyntaxUID);
         if (ts == null) {
@@ -100,21 +102,61 @@ final class Part10Parser {
                     throw new DicomParseException("element overruns its enclosing item by " + (pos - end) + " bytes",
                             pos, -1);
                 }
-            } else if (end == TOP_LEVEL && peekGroup() == -1) {
+            }
+            int n = readHeader(8);
+            if (n == 0 && end == TOP_LEVEL) {
                 return;
             }
-            if (readElement(ds, depth, end)) {
+            if (readElement(ds, depth, end, n)) {
                 return;
             }
         }
     }
 
-    /** Reads one element into {@code ds}; returns true when it was the item delimiter ending an undefined-length item. */
-    private boolean readElement(DicomDataset ds, int depth, long end) throws IOException {
-        long start = pos;
-        int tag = readTag(-1);
+    /**
+     * Reads up to {@code n} (at most 12) bytes into {@link #head} with one call on the stream: the lock and bounds
+     * checks of {@code BufferedInputStream.read()} per byte cost more than the whole header of a small instance.
+     * Returns how many arrived; fewer than {@code n} only at the end of the stream.
+     */
+    private int readHeader(int n) throws IOException {
+        int got;
+        try {
+            got = in.readNBytes(head, 0, n);
+        } catch (EOFException e) {
+            throw new DicomParseException("truncated: unexpected end of stream", pos, -1);
+        }
+        pos += got;
+        return got;
+    }
+
+    private int headU16(int off) {
+        int a = head[off] & 0xFF;
+        int b = head[off + 1] & 0xFF;
+        return bigEndian ? (a << 8) | b : (b << 8) | a;
+    }
+
+    private long headU32(int off) {
+        long a = headU16(off);
+        long b = headU16(off + 2);
+        return bigEndian ? (a << 16) | b : (b << 16) | a;
+    }
+
+    /**
+     * Reads one element into {@code ds} whose first {@code got} (up to 8) bytes are already in {@link #head}; returns
+     * true when it was the item delimiter ending an undefined-length item. Errors name the same offsets as reading
+     * byte by byte would.
+     */
+    private boolean readElement(DicomDataset ds, int depth, long end, int got) throws IOException {
+        long start = pos - got;
+        if (got < 4) {
+            throw new DicomParseException(got == 1 && end == TOP_LEVEL ? "truncated: stream ends inside a tag"
+                    : "truncated: unexpected end of stream", got == 1 && end == TOP_LEVEL ? start : pos, -1);
+        }
+        int tag = headU16(0) << 16 | headU16(2);
         if (tag == DicomTags.ItemDelimitationItem) {
-            readU32(tag);
+            if (got < 8) {
+                throw new DicomParseException("truncated: unexpected end of stream", pos, tag);
+            }
             if (end == UNTIL_ITEM_DELIMITER) {
                 return true;
             }
@@ -128,23 +170,33 @@ final class Part10Parser {
         boolean meta = (tag >>> 16) == 0x0002;
         if (implicit && !meta) {
             vr = TagDictionary.vrOf(tag);
-            length = readU32(tag);
+            if (got < 8) {
+                throw new DicomParseException("truncated: unexpected end of stream", pos, tag);
+            }
+            length = headU32(4);
             if (length == UNDEFINED && vr != DicomVr.SQ && tag != DicomTags.PixelData) {
                 vr = DicomVr.SQ;
             }
         } else {
-            int b0 = read1(tag);
-            int b1 = read1(tag);
+            if (got < 6) {
+                throw new DicomParseException("truncated: unexpected end of stream", pos, tag);
+            }
+            int b0 = head[4] & 0xFF;
+            int b1 = head[5] & 0xFF;
             vr = DicomVr.fromBytes(b0, b1);
             if (vr == null) {
-                throw new DicomParseException(String.format("unknown VR bytes 0x%02X 0x%02X", b0, b1), pos - 2, tag);
+                throw new DicomParseException(String.format("unknown VR bytes 0x%02X 0x%02X", b0, b1), start + 4, tag);
+            }
+            if (got < 8) {
+                throw new DicomParseException("truncated: unexpected end of stream", pos, tag);
             }
             if (vr.longLength()) {
-                read1(tag);
-                read1(tag);
-                length = readU32(tag);
+                if (readHeader(4) < 4) {
+                    throw new DicomParseException("truncated: unexpected end of stream", pos, tag);
+                }
+                length = headU32(0);
             } else {
-                length = readU16(tag);
+                length = headU16(6);
             }
         }
         if (tag == DicomTags.PixelData && depth == 0 && options.pixelData() != DicomReadOptions.PixelDataMode.LOAD) {

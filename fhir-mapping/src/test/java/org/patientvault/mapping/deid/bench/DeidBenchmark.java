@@ -1,6 +1,7 @@
 package org.patientvault.mapping.deid.bench;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -29,7 +30,8 @@ import org.patientvault.mapping.deid.FhirDeidentifier;
 /**
  * De-identification throughput on one thread: FHIR resources per second over the corpus mix (Patient, Encounter, two
  * Observations, Condition, MedicationRequest, ImagingStudy per patient), and DICOM instances per second against a
- * plain copy of the same bytes (the baseline: {@code InputStream.transferTo} into the same kind of sink).
+ * plain streamed copy of the same bytes from the same source through the same buffer sizes into the same sink. Run
+ * {@code dicomDeidentify} and {@code dicomPlainCopy} in one JMH run and take the ratio from that run.
  */
 @Threads(1)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -59,6 +61,8 @@ public class DeidBenchmark {
         DicomDeidentifier deid;
         byte[] instance;
         ByteArrayOutputStream sink;
+        /** The plain copy's buffer, reused like the de-identifier's per-thread 64 KiB pixel buffer. */
+        byte[] copyBuffer = new byte[65536];
 
         @Setup
         public void setUp() throws IOException {
@@ -98,9 +102,29 @@ public class DeidBenchmark {
         return s.deid.deidentify("pat-1", s.source(), s.sink);
     }
 
-    /** Baseline: a plain streamed copy of the same bytes ({@code InputStream.transferTo}). */
+    /**
+     * Baseline: a plain streamed copy of the same instance through the same buffers the de-identifier uses (an 8 KiB
+     * {@link BufferedInputStream} over the same source, a reused 64 KiB copy buffer, the same sink), so the ratio
+     * measures the de-identification and nothing else. ({@code InputStream.transferTo} would use a fresh 8 KiB buffer
+     * per call; it is kept as {@link #dicomTransferTo} for comparison with the first published figures.)
+     */
     @Benchmark
     public long dicomPlainCopy(Dicom s) throws IOException {
+        s.sink.reset();
+        InputStream in = new BufferedInputStream(s.source(), 8192);
+        byte[] buf = s.copyBuffer;
+        long total = 0;
+        for (int r; (r = in.read(buf, 0, buf.length)) > 0; ) {
+            s.sink.write(buf, 0, r);
+            total += r;
+        }
+        s.sink.flush();
+        return total;
+    }
+
+    /** The baseline of the first published figures: {@code InputStream.transferTo} (8 KiB chunks) of the same bytes. */
+    @Benchmark
+    public long dicomTransferTo(Dicom s) throws IOException {
         s.sink.reset();
         return s.source().transferTo(s.sink);
     }
