@@ -115,8 +115,8 @@ final class AttackGenerator {
         if (random.nextBoolean()) {
             String op = pick(List.of("copy", "test", "move", "remove", "replace", "add"));
             String body = "[{\"op\":\"" + op + "\",\"from\":\"/telecom/0/value\",\"path\":\"/"
-                    + pick(List.of("gender", "status", "id", "meta", "telecom/0/value")) + "\",\"value\":\""
-                    + AttackerFuzzIT.PHONE + "\"}]";
+                    + pick(List.of("gender", "status", "id", "meta", "telecom/0/value"))
+                    + "\",\"value\":\"13600000000\"}]";
             return new Attack("json-patch", "PATCH", target, body, "application/json-patch+json");
         }
         String body = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\",\"part\":["
@@ -154,9 +154,9 @@ final class AttackGenerator {
         for (int i = 0; i < rows; i++) {
             csv.append(pick(List.of(victim.rid(), "", "12345", TestBundles.newResidentId()))).append(',')
                     .append(pick(List.of("BJ-7", "", "MRN,with,commas"))).append(',')
-                    .append(pick(List.of("王丽", "Fuzzvictim", "\"quoted\"\"name\""))).append(',')
+                    .append(pick(List.of("王丽", "Attacker", "\"quoted\"\"name\""))).append(',')
                     .append(pick(List.of("1985-03-12", "1985-02-30", "yesterday"))).append(',')
-                    .append(pick(List.of("女", "M", "?"))).append(',').append(pick(List.of(AttackerFuzzIT.PHONE,
+                    .append(pick(List.of("女", "M", "?"))).append(',').append(pick(List.of("13600000000",
                             "x"))).append(',').append(pick(List.of("2026-11-20", "2026-99-99"))).append(',')
                     .append(pick(List.of("GLU", "ALT", "???"))).append(",空腹血糖,")
                     .append(pick(List.of("5.6", "-1", "NaN", "1e999"))).append(',')
