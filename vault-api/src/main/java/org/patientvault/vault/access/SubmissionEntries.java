@@ -157,10 +157,14 @@ public class SubmissionEntries {
     /** The resource type of a search reference ({@code Encounter?identifier=...}), or "" for any other reference. */
     private static String searchType(String reference) {
         int q = reference.indexOf('?');
-        if (q <= 0 || reference.startsWith("urn:") || reference.contains("://")) {
+        if (q <= 0) {
             return "";
         }
+        // Only the part before '?' says what kind of reference it is; the query may well hold URLs (token systems).
         String type = reference.substring(0, q);
+        if (type.startsWith("urn:") || type.contains("://")) {
+            return "";
+        }
         return type.startsWith("/") ? type.substring(1) : type;
     }
 
