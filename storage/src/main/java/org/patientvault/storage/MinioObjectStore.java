@@ -30,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -341,17 +340,20 @@ public final class MinioObjectStore implements ObjectStore {
             throw new StorageInputException(Reason.INVALID_ARGUMENT, "List prefix is missing (use \"\" for all)");
         }
         ensureBucket();
-        Iterable<Result<Item>> items = client.listObjects(ListObjectsArgs.builder().bucket(settings.bucket())
-                .region(settings.region()).prefix(prefix).recursive(true).build());
-        return StreamSupport.stream(items.spliterator(), false).map(result -> {
-            try {
+        // The listing is read whole inside the retrying call: a page fetched lazily while the caller iterates could
+        // not be retried, and a pooled connection the server closed in the meantime fails exactly there
+        // ("unexpected end of stream"). Listings here are per owner or per reconciliation prefix, so they are small.
+        List<ObjectInfo> listed = calls.run("list objects", prefix, () -> {
+            List<ObjectInfo> all = new java.util.ArrayList<>();
+            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(settings.bucket())
+                    .region(settings.region()).prefix(prefix).recursive(true).build())) {
                 Item item = result.get();
-                return new ObjectInfo(item.objectName(), item.size(),
-                        item.lastModified() == null ? null : item.lastModified().toInstant(), null, Map.of());
-            } catch (Exception e) {
-                throw S3Calls.translate("list objects", prefix, e, 1);
+                all.add(new ObjectInfo(item.objectName(), item.size(),
+                        item.lastModified() == null ? null : item.lastModified().toInstant(), null, Map.of()));
             }
+            return all;
         });
+        return listed.stream();
     }
 
     @Override

@@ -60,8 +60,9 @@ public interface ObjectStore extends AutoCloseable {
     void delete(String key);
 
     /**
-     * Lazily lists objects whose key starts with the prefix (recursively), one page per request. Used by the
-     * reconciler; close the stream when done early.
+     * Lists objects whose key starts with the prefix (recursively). The listing is read whole (one request per page
+     * of 1,000 keys, retried as one call on transient failures) before the stream is returned; used by the reconciler
+     * and the key ring, whose prefixes are small. Close the stream when done early.
      */
     Stream<ObjectInfo> list(String prefix);
 
