@@ -56,7 +56,7 @@ public class AccessGate {
                 ? new IdType(type, request.getId().getIdPart()) : null;
 
         refuseForEveryone(request, operation, id);
-        if (!AccessPolicy.allows(caller.kind(), operation, type, request.getOperation(), id, caller)) {
+        if (!AccessPolicy.allows(caller, operation, type, request.getOperation(), id)) {
             throw denied(type, id);
         }
         if (caller.kind() == VaultPrincipal.Kind.PATIENT && operation == RestOperationTypeEnum.SEARCH_TYPE
@@ -66,18 +66,9 @@ public class AccessGate {
             // refuses every count, since elsewhere it filters per resource; for her it is skipped here.
             ConsentInterceptor.skipAllConsentForRequest(request);
         }
-        if (AccessPolicy.needsOwnership(caller.kind(), operation)) {
-            RecordOwnership.Standing standing = ownership.standing(id);
-            boolean mayProceed = switch (standing) {
-                case OWN -> true;
-                // Deleting again, or reading the history up to the deletion, is the owner's business; an update
-                // of a deleted record is HAPI's to answer (it restores it), still only for the owner.
-                case OWN_DELETED -> true;
-                case UNKNOWN, FOREIGN -> false;
-            };
-            if (!mayProceed) {
-                throw notKnown(type, id);
-            }
+        if (AccessPolicy.needsOwnership(caller.kind(), operation) && !ownership.callerOwns(id)) {
+            // Deleting again, or reading the history up to a deletion, is still the owner's business.
+            throw notKnown(type, id);
         }
     }
 

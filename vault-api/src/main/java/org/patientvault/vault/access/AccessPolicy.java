@@ -35,9 +35,9 @@ final class AccessPolicy {
      * @param operation the extended operation's name ({@code $everything}), or null
      * @param id        the record the route names, or null
      */
-    static boolean allows(VaultPrincipal.Kind kind, RestOperationTypeEnum interaction, String type, String operation,
-                          IdType id, VaultPrincipal caller) {
-        return switch (kind) {
+    static boolean allows(VaultPrincipal caller, RestOperationTypeEnum interaction, String type, String operation,
+                          IdType id) {
+        return switch (caller.kind()) {
             case PATIENT -> switch (interaction) {
                 case READ, VREAD, SEARCH_TYPE, GET_PAGE, TRANSACTION, BATCH -> true;
                 case CREATE, UPDATE, DELETE -> "Consent".equals(type);

@@ -39,7 +39,7 @@ public class RecordOwnership {
     }
 
     /** What is known of a record before anything is done to it on a caller's behalf. */
-    public enum Standing {
+    private enum Standing {
         /** No such type or id (or it cannot be loaded): the caller gets the unknown-id answer. */
         UNKNOWN,
         /** It exists (or existed), but the caller does not own it: answered exactly like {@link #UNKNOWN}. */
@@ -54,7 +54,7 @@ public class RecordOwnership {
      * The current caller's standing towards {@code id} (type and id part; a version part is ignored). An
      * unauthenticated caller, an AI firm and an admin own no clinical record.
      */
-    public Standing standing(IIdType id) {
+    private Standing standing(IIdType id) {
         VaultPrincipal caller = VaultPrincipal.current().orElse(null);
         if (caller == null || id == null || !id.hasResourceType() || !id.hasIdPart()
                 || !daos.isResourceTypeSupported(id.getResourceType())) {
@@ -74,6 +74,15 @@ public class RecordOwnership {
         }
         IBaseResource last = lastLiveVersion(dao, versionless, current, system);
         return last != null && owns(caller, last) ? Standing.OWN_DELETED : Standing.FOREIGN;
+    }
+
+    /**
+     * Whether the current caller owns {@code id}'s current version, or owned its last one before it was deleted: the
+     * records it may change, delete, version-read and walk the history of. Everything else is answered as unknown.
+     */
+    public boolean callerOwns(IIdType id) {
+        Standing standing = standing(id);
+        return standing == Standing.OWN || standing == Standing.OWN_DELETED;
     }
 
     /**

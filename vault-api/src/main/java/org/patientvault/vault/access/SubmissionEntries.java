@@ -100,9 +100,7 @@ public class SubmissionEntries {
                         request.setUrl(url + "&" + ownTag);
                     } else {
                         IdType id = new IdType(url.startsWith("/") ? url.substring(1) : url);
-                        RecordOwnership.Standing standing = ownership.standing(id);
-                        if (standing != RecordOwnership.Standing.OWN
-                                && standing != RecordOwnership.Standing.OWN_DELETED) {
+                        if (!ownership.callerOwns(id)) {
                             throw new ResourceNotFoundException(at + ": resource " + id.getResourceType() + "/"
                                     + id.getIdPart() + " is not known");
                         }
