@@ -72,6 +72,7 @@ hosp-beijing  hosp-beijing  hospital -                  hosp-beijing  5a000000-0
 hosp-shanghai hosp-shanghai hospital -                  hosp-shanghai 5a000000-0000-4000-8000-000000000005
 clinic-rural  clinic-rural  hospital -                  clinic-rural  5a000000-0000-4000-8000-000000000006
 ai-lab        ai-lab        ai-firm  -                  ai-lab        5a000000-0000-4000-8000-000000000007
+ai-beta       ai-beta       ai-firm  -                  ai-beta       5a000000-0000-4000-8000-000000000008
 EOF
 
 # --- wrong secret and wrong password are refused

@@ -17,9 +17,18 @@ final class AccessPolicy {
     static final List<String> OPERATIONAL_TYPES = List.of("Organization", "CodeSystem", "ValueSet", "ConceptMap",
             "SearchParameter", "StructureDefinition", "NamingSystem", "Endpoint", "OperationDefinition");
 
+    /** The cohort request of an AI firm: offered to AI firms and the data-access committee only. */
+    static final String COHORT_REQUEST = "Group";
+
+    /** Operations of an AI firm on its own cohort requests, and of the committee on any. */
+    static final Set<String> FIRM_COHORT_OPERATIONS = Set.of("$export", "$withdrawals");
+    static final Set<String> COMMITTEE_COHORT_OPERATIONS = Set.of("$approve", "$reject");
+    /** Server-level operations of a firm: Bulk Data status polling and file download of its own releases. */
+    static final Set<String> FIRM_SERVER_OPERATIONS = Set.of("$cohort-status", "$cohort-file");
+
     /** Types a hospital may never write: the patient's, the vault's own records, and server behaviour. */
     static final Set<String> NOT_WRITTEN_BY_HOSPITALS = Set.of("Consent", "AuditEvent", "SearchParameter",
-            "StructureDefinition", "OperationDefinition", "Subscription");
+            "StructureDefinition", "OperationDefinition", "Subscription", COHORT_REQUEST);
 
     /** Operations a patient may run on their own Patient. */
     static final Set<String> PATIENT_OPERATIONS = Set.of("$everything", "$consent-explain", "$claim-candidates",
@@ -39,7 +48,8 @@ final class AccessPolicy {
                           IdType id) {
         return switch (caller.kind()) {
             case PATIENT -> switch (interaction) {
-                case READ, VREAD, SEARCH_TYPE, GET_PAGE, TRANSACTION, BATCH -> true;
+                case READ, VREAD, SEARCH_TYPE -> !COHORT_REQUEST.equals(type);
+                case GET_PAGE, TRANSACTION, BATCH -> true;
                 case CREATE, UPDATE, DELETE -> "Consent".equals(type);
                 case EXTENDED_OPERATION_INSTANCE -> "Patient".equals(type) && id != null
                         && id.getIdPart().equals(caller.patientId()) && operation != null
@@ -47,23 +57,31 @@ final class AccessPolicy {
                 default -> false;
             };
             case HOSPITAL -> switch (interaction) {
-                case READ, VREAD, SEARCH_TYPE, GET_PAGE, TRANSACTION, BATCH, HISTORY_INSTANCE -> true;
+                case READ, VREAD, SEARCH_TYPE, HISTORY_INSTANCE -> !COHORT_REQUEST.equals(type);
+                case GET_PAGE, TRANSACTION, BATCH -> true;
                 case CREATE, UPDATE, DELETE -> type != null && !NOT_WRITTEN_BY_HOSPITALS.contains(type);
                 case EXTENDED_OPERATION_INSTANCE -> "Organization".equals(type)
                         && "$quality-scorecard".equals(operation);
                 default -> false;
             };
             case AI_FIRM -> switch (interaction) {
-                case READ, SEARCH_TYPE -> "Organization".equals(type);
+                case READ, SEARCH_TYPE -> "Organization".equals(type) || COHORT_REQUEST.equals(type);
+                case CREATE -> COHORT_REQUEST.equals(type);
+                case EXTENDED_OPERATION_INSTANCE -> COHORT_REQUEST.equals(type) && operation != null
+                        && FIRM_COHORT_OPERATIONS.contains(operation);
+                case EXTENDED_OPERATION_SERVER -> operation != null && FIRM_SERVER_OPERATIONS.contains(operation);
                 case GET_PAGE -> true;
                 default -> false;
             };
             case ADMIN -> switch (interaction) {
-                case READ, SEARCH_TYPE -> OPERATIONAL_TYPES.contains(type) || "AuditEvent".equals(type);
+                case READ, SEARCH_TYPE -> OPERATIONAL_TYPES.contains(type) || "AuditEvent".equals(type)
+                        || COHORT_REQUEST.equals(type);
                 case CREATE, UPDATE -> OPERATIONAL_TYPES.contains(type);
                 case GET_PAGE, TRANSACTION, BATCH -> true;
                 case EXTENDED_OPERATION_INSTANCE -> ("Patient".equals(type) && "$consent-explain".equals(operation))
-                        || ("Organization".equals(type) && "$quality-scorecard".equals(operation));
+                        || ("Organization".equals(type) && "$quality-scorecard".equals(operation))
+                        || (COHORT_REQUEST.equals(type) && operation != null
+                        && COMMITTEE_COHORT_OPERATIONS.contains(operation));
                 default -> false;
             };
         };

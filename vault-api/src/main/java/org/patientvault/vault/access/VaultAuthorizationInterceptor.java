@@ -100,14 +100,30 @@ public class VaultAuthorizationInterceptor extends AuthorizationInterceptor {
                         .allow("quality scorecard").operation().named("$quality-scorecard").onInstancesOfType(
                                 org.hl7.fhir.r4.model.Organization.class).andAllowAllResponses().andThen();
             }
-            case AI_FIRM -> rules.allow("organization directory").read().resourcesOfType("Organization").withAnyId()
-                    .andThen();
+            case AI_FIRM -> {
+                // Cohort requests: which ones (only the firm's own) is decided by the cohort package's queries.
+                rules.allow("organization directory").read().resourcesOfType("Organization").withAnyId().andThen()
+                        .allow("own cohort requests").read().resourcesOfType("Group").withAnyId().andThen()
+                        .allow("file cohort requests").create().resourcesOfType("Group").withAnyId().andThen();
+                for (String op : AccessPolicy.FIRM_COHORT_OPERATIONS) {
+                    rules.allow("cohort " + op).operation().named(op).onInstancesOfType(
+                            org.hl7.fhir.r4.model.Group.class).andAllowAllResponses().andThen();
+                }
+                for (String op : AccessPolicy.FIRM_SERVER_OPERATIONS) {
+                    rules.allow("cohort " + op).operation().named(op).onServer().andAllowAllResponses().andThen();
+                }
+            }
             case ADMIN -> {
                 for (String type : AccessPolicy.OPERATIONAL_TYPES) {
                     rules.allow("operate " + type).read().resourcesOfType(type).withAnyId().andThen()
                             .allow("maintain " + type).write().resourcesOfType(type).withAnyId().andThen();
                 }
-                rules.allow("audit trail").read().resourcesOfType("AuditEvent").withAnyId().andThen()
+                for (String op : AccessPolicy.COMMITTEE_COHORT_OPERATIONS) {
+                    rules.allow("cohort " + op).operation().named(op).onInstancesOfType(
+                            org.hl7.fhir.r4.model.Group.class).andAllowAllResponses().andThen();
+                }
+                rules.allow("cohort requests").read().resourcesOfType("Group").withAnyId().andThen()
+                        .allow("audit trail").read().resourcesOfType("AuditEvent").withAnyId().andThen()
                         .allow("explain consents").operation().named("$consent-explain").onInstancesOfType(
                                 org.hl7.fhir.r4.model.Patient.class).andAllowAllResponses().andThen()
                         .allow("quality scorecards").operation().named("$quality-scorecard").onInstancesOfType(

@@ -32,8 +32,19 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class ConsentWiring {
 
+    /** A patient's current Consents, read as the system (the consent service and cohort eligibility use it). */
     @Bean
-    ConsentInterceptor consentInterceptor(DaoRegistry daos, ResourceOwners owners, ConsentAuditSink auditSink,
+    ConsentStore consentStore(DaoRegistry daos) {
+        return patientId -> {
+            SearchParameterMap map = SearchParameterMap.newSynchronous("patient",
+                    new ReferenceParam("Patient/" + patientId));
+            return daos.getResourceDao(Consent.class).search(map, new SystemRequestDetails()).getAllResources()
+                    .stream().map(Consent.class::cast).toList();
+        };
+    }
+
+    @Bean
+    ConsentInterceptor consentInterceptor(ConsentStore consents, ResourceOwners owners, ConsentAuditSink auditSink,
                                           VaultProperties vault) {
         ConsentRequesterResolver requesters = request -> VaultPrincipal.current().map(p -> switch (p.kind()) {
             case PATIENT -> Requester.patient(p.patientId());
@@ -46,12 +57,6 @@ class ConsentWiring {
             case ADMIN -> Requester.admin();
         }).orElse(Requester.anonymous());
 
-        ConsentStore consents = patientId -> {
-            SearchParameterMap map = SearchParameterMap.newSynchronous("patient",
-                    new ReferenceParam("Patient/" + patientId));
-            return daos.getResourceDao(Consent.class).search(map, new SystemRequestDetails()).getAllResources()
-                    .stream().map(Consent.class::cast).toList();
-        };
 
         ResourceOwnership ownership = resource -> {
             Set<String> patients = owners.patientsOf(resource);

@@ -10,6 +10,7 @@ import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.ETagSupportEnum;
+import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
@@ -19,6 +20,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.hl7.fhir.r4.model.Group;
 import org.patientvault.vault.VaultProperties;
 import org.patientvault.vault.access.AccessGate;
 import org.patientvault.vault.access.HiddenHistory;
@@ -28,6 +30,8 @@ import org.patientvault.vault.access.RecordOwnership;
 import org.patientvault.vault.access.VaultAuthorizationInterceptor;
 import org.patientvault.vault.audit.AuditTrail;
 import org.patientvault.vault.caller.SubmitterTag;
+import org.patientvault.vault.cohort.CohortExports;
+import org.patientvault.vault.cohort.CohortProvider;
 import org.patientvault.vault.consent.ConsentAuthoring;
 import org.patientvault.vault.consent.ConsentExplainProvider;
 import org.patientvault.vault.fhir.InterceptorGroup.Concern;
@@ -62,9 +66,13 @@ class FhirServerConfig {
     @Bean
     Providers fhirProviders(ResourceProviderFactory resources, VaultSystemProvider system,
                             ConsentExplainProvider consentExplain, ClaimOperations claims,
-                            QualityScorecardProvider qualityScorecard) {
-        List<Object> all = new ArrayList<>(resources.createProviders());
-        all.addAll(List.of(system, consentExplain, claims, qualityScorecard));
+                            QualityScorecardProvider qualityScorecard, CohortProvider cohorts,
+                            CohortExports cohortExports) {
+        // Group is the cohort request of an AI firm, served by the cohort package from its own records; HAPI's
+        // generic Group provider would offer stored Groups to searches the cohort rules never see.
+        List<Object> all = new ArrayList<>(resources.createProviders().stream()
+                .filter(p -> !(p instanceof IResourceProvider r && r.getResourceType() == Group.class)).toList());
+        all.addAll(List.of(system, consentExplain, claims, qualityScorecard, cohorts, cohortExports));
         return new Providers(all);
     }
 

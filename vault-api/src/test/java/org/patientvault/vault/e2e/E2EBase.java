@@ -35,6 +35,7 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "vault.security.oidc-issuer=${VAULT_TEST_KEYCLOAK_URL:http://127.0.0.1:18080}/realms/vault",
         "vault.security.clock-skew=0s",
+        "vault.cohort.allow-insecure-callbacks=true",
         "vault.data-dir=target/e2e-data"})
 @ContextConfiguration(initializers = FreshDatabase.class)
 abstract class E2EBase {
