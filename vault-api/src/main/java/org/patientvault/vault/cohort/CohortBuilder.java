@@ -50,6 +50,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.patientvault.consent.CohortEligibility;
 import org.patientvault.consent.ConsentModel;
+import org.patientvault.consent.ConsentParseException;
 import org.patientvault.consent.ConsentPolicy;
 import org.patientvault.consent.ConsentStore;
 import org.patientvault.consent.DataClass;
@@ -198,10 +199,11 @@ class CohortBuilder implements DisposableBean {
 
         List<String> candidates = consentingPatients();
         List<Included> included = new ArrayList<>();
+        Map<String, Integer> outcomes = new TreeMap<>();
         int done = 0;
         for (String patientId : candidates) {
             checkCancel(release.id());
-            Included in = consider(patientId, cohort, eligibility, now);
+            Included in = consider(patientId, cohort, eligibility, now, outcomes);
             if (in != null) {
                 included.add(in);
             }
@@ -211,6 +213,10 @@ class CohortBuilder implements DisposableBean {
                         "selecting: " + done + " of the consenting patients considered");
             }
         }
+
+        // Counts only: which step let how many consenting patients go (for operators; never shown to the firm).
+        LOG.info("Cohort release {}: {} patients with a research consent; {}", release.id(), candidates.size(),
+                outcomes);
 
         // The k-anonymity guard, before anything is released.
         KAnonymityConfig kConfig = new KAnonymityConfig(props.k(), true, true, true, LocalDate.now(zone).getYear());
@@ -224,6 +230,8 @@ class CohortBuilder implements DisposableBean {
                 classes.add(k.released().get(i));
             }
         }
+        LOG.info("Cohort release {}: k-anonymity at {} kept {} and suppressed {}", release.id(), k.level(),
+                released.size(), k.suppressed());
         if (released.size() < props.minCohortSize()) {
             store.finish(release.id(), CohortStore.ReleaseStatus.TOO_SMALL, "too small: fewer than "
                     + props.minCohortSize() + " eligible patients", null, null, clock.instant(), null);
@@ -344,10 +352,29 @@ class CohortBuilder implements DisposableBean {
     }
 
     /** The patient's place in the release, or null when they are not in it. */
-    private Included consider(String patientId, CohortRequest cohort, CohortEligibility eligibility, Instant now) {
-        List<ConsentPolicy> policies = ConsentModel.parseAll(consents.currentConsents(patientId), zone);
+    private Included consider(String patientId, CohortRequest cohort, CohortEligibility eligibility, Instant now,
+                              Map<String, Integer> outcomes) {
+        Included in = consider(patientId, cohort, eligibility, now, reason -> outcomes.merge(reason, 1,
+                Integer::sum));
+        if (in != null) {
+            outcomes.merge("included", 1, Integer::sum);
+        }
+        return in;
+    }
+
+    private Included consider(String patientId, CohortRequest cohort, CohortEligibility eligibility, Instant now,
+                              java.util.function.Consumer<String> excluded) {
+        List<ConsentPolicy> policies;
+        try {
+            policies = ConsentModel.parseAll(consents.currentConsents(patientId), zone);
+        } catch (ConsentParseException unreadable) {
+            // A Consent the engine cannot read permits nothing (as on every /fhir read).
+            excluded.accept("consent unreadable");
+            return null;
+        }
         CohortEligibility.PatientOutcome outcome = eligibility.patient(policies, now);
         if (!outcome.eligible()) {
+            excluded.accept("consent " + outcome.code());
             return null;
         }
         SystemRequestDetails system = new SystemRequestDetails();
@@ -361,6 +388,7 @@ class CohortBuilder implements DisposableBean {
             }
             map.setLoadSynchronousUpTo(1);
             if (daos.getResourceDao(type).search(map, system).getAllResources().isEmpty()) {
+                excluded.accept("criteria");
                 return null;
             }
         }
@@ -369,9 +397,11 @@ class CohortBuilder implements DisposableBean {
             patient = (Patient) daos.getResourceDao(Patient.class).read(new org.hl7.fhir.r4.model.IdType("Patient",
                     patientId), system);
         } catch (RuntimeException gone) {
+            excluded.accept("patient gone");
             return null;
         }
         if (cohort.sex() != null && (!patient.hasGender() || !cohort.sex().equals(patient.getGender().toCode()))) {
+            excluded.accept("sex");
             return null;
         }
         Set<String> types = new LinkedHashSet<>();
@@ -383,18 +413,31 @@ class CohortBuilder implements DisposableBean {
                     new ReferenceParam("Patient/" + patientId));
             for (IBaseResource r : daos.getResourceDao(type).search(map, system).getAllResources()) {
                 ResourceFacts facts = DataClassifier.classify(r, zone);
-                if (!eligibility.asksFor(facts) || !qualityAtLeast((Resource) r, cohort.minQuality())
-                        || !ageFits(patient, facts.recordDate(), cohort)) {
+                if (!eligibility.asksFor(facts)) {
+                    continue;
+                }
+                if (!qualityAtLeast((Resource) r, cohort.minQuality())) {
+                    excluded.accept("record: " + type + " below the minimum quality");
+                    continue;
+                }
+                if (!ageFits(patient, facts.recordDate(), cohort)) {
+                    excluded.accept("record: " + type + " age out of range or unknown");
                     continue;
                 }
                 Decision d = eligibility.permits(policies, facts, now);
                 if (d.permitted()) {
                     records.add((Resource) r);
                     relied.add(version(d, policies));
+                } else {
+                    excluded.accept("record: " + type + " consent " + d.code());
                 }
             }
         }
-        return records.isEmpty() ? null : new Included(patientId, patient, records, relied);
+        if (records.isEmpty()) {
+            excluded.accept("no record asked for, of the minimum quality, at an age in range, permitted");
+            return null;
+        }
+        return new Included(patientId, patient, records, relied);
     }
 
     /** The patients with an active research Consent: the only ones a build looks at further. */

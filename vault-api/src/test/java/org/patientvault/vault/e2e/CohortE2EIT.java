@@ -93,7 +93,7 @@ class CohortE2EIT extends E2EBase {
         int n = 0;
         // A: consent to any approved AI firm, imaging and labs, also abroad: in the cohort.
         for (int i = 0; i < 22; i++) {
-            people.add(person("A", n++, 1966 + i % 15, true, true, consent("any", true, "imaging", "laboratory")));
+            people.add(person("A", n++, 1970 + i % 5, true, true, consent("any", true, "imaging", "laboratory")));
         }
         // B: only another firm.
         for (int i = 0; i < 2; i++) {
@@ -235,7 +235,7 @@ class CohortE2EIT extends E2EBase {
         Bundle response = submit(hospital, b);
         String patientId = id(response, 0);
         if (study) {
-            storeStudy(hospital, "2.25." + Math.abs(new java.util.Random().nextLong()), rid);
+            storeStudy(hospital, "2.25." + Math.abs(new java.util.Random().nextLong()), rid, true);
         }
         if (consent != null) {
             consent.setPatient(new Reference("Patient/" + patientId));

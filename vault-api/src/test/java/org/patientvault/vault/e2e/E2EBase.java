@@ -102,12 +102,28 @@ abstract class E2EBase {
      * patient by resident ID (Other Patient IDs Sequence), by STOW-RS as {@code caller}.
      */
     void storeStudy(String caller, String study, String residentId) throws Exception {
+        storeStudy(caller, study, residentId, false);
+    }
+
+    /** As above; {@code research} adds the CT acquisition attributes research needs (a high quality score). */
+    void storeStudy(String caller, String study, String residentId, boolean research) throws Exception {
         DicomDataset ds = new DicomDataset();
+        if (research) {
+            ds.putString(DicomTags.SliceThickness, DicomVr.DS, "1.25");
+            ds.putString(DicomTags.KVP, DicomVr.DS, "120");
+            ds.putString(DicomTags.ConvolutionKernel, DicomVr.SH, "LUNG");
+            ds.putString(DicomTags.PixelSpacing, DicomVr.DS, "0.7\\0.7");
+            ds.putString(DicomTags.Manufacturer, DicomVr.LO, "ACME");
+            ds.putString(DicomTags.ManufacturerModelName, DicomVr.LO, "Scanner 1");
+            ds.putString(DicomTags.BodyPartExamined, DicomVr.CS, "CHEST");
+            ds.putString(DicomTags.StudyDescription, DicomVr.LO, "CT chest");
+        }
         ds.putString(DicomTags.SOPClassUID, DicomVr.UI,
                 "1.2.840.10008.5.1.4.1.1.2");
         ds.putString(DicomTags.SOPInstanceUID, DicomVr.UI,
                 study + ".1.1");
         ds.putString(DicomTags.Modality, DicomVr.CS, "CT");
+        ds.putString(DicomTags.StudyDate, DicomVr.DA, "20261001");
         ds.putString(DicomTags.PatientName, DicomVr.PN, "Li^Alice");
         ds.putString(DicomTags.PatientID, DicomVr.LO, "E2E-" + study);
         DicomDataset other = new DicomDataset();
