@@ -22,7 +22,7 @@ final class AccessPolicy {
 
     /** Operations of an AI firm on its own cohort requests, and of the committee on any. */
     static final Set<String> FIRM_COHORT_OPERATIONS = Set.of("$export", "$withdrawals");
-    static final Set<String> COMMITTEE_COHORT_OPERATIONS = Set.of("$approve", "$reject");
+    static final Set<String> COMMITTEE_COHORT_OPERATIONS = Set.of("$approve", "$reject", "$release-audit");
     /** Server-level operations of a firm: Bulk Data status polling and file download of its own releases. */
     static final Set<String> FIRM_SERVER_OPERATIONS = Set.of("$cohort-status", "$cohort-file");
 

@@ -129,6 +129,45 @@ public class CohortProvider implements IResourceProvider {
     }
 
     /**
+     * For the auditor (the committee): why each patient was in one release — the request it was built from, the
+     * manifest's SHA-256, and per member the vault Patient, the release's pseudonym and the Consent versions relied on.
+     */
+    @Operation(name = "$release-audit", type = Group.class, idempotent = true)
+    public Parameters releaseAudit(@IdParam IdType id, @OperationParam(name = "release", min = 1, max = 1)
+                                   IntegerType number, RequestDetails request) {
+        VaultPrincipal caller = caller();
+        if (caller.kind() != VaultPrincipal.Kind.ADMIN) {
+            throw unknown(id);
+        }
+        CohortStore.Request r = store.request(id.getIdPart(), null).orElseThrow(() -> unknown(id));
+        CohortStore.Release rel = number == null || number.getValue() == null ? null
+                : store.releaseNumber(r.id(), number.getValue()).orElse(null);
+        if (rel == null) {
+            throw new ResourceNotFoundException("Group/" + r.id() + " has no release " + (number == null ? ""
+                    : number.getValue()));
+        }
+        Parameters out = new Parameters();
+        out.addParameter().setName("release").setValue(new IntegerType(rel.number()));
+        out.addParameter().setName("status").setValue(new CodeType(CohortExports.word(rel.status())));
+        out.addParameter().setName("request").setValue(new StringType(store.releaseRequest(rel.id())));
+        if (rel.manifestSha256() != null) {
+            out.addParameter().setName("manifestSha256").setValue(new StringType(rel.manifestSha256()));
+        }
+        for (CohortStore.Member m : store.members(rel.id())) {
+            Parameters.ParametersParameterComponent p = out.addParameter().setName("member");
+            p.addPart().setName("patient").setValue(new org.hl7.fhir.r4.model.Reference("Patient/" + m.patientId()));
+            p.addPart().setName("pseudonym").setValue(new StringType(m.pseudonym()));
+            for (String consent : m.consents().split(",")) {
+                if (!consent.isBlank()) {
+                    p.addPart().setName("consent").setValue(new org.hl7.fhir.r4.model.Reference(consent));
+                }
+            }
+        }
+        ConsentInterceptor.skipAllConsentForRequest(request);
+        return out;
+    }
+
+    /**
      * Bulk Data group-level kick-off: builds a new release of an approved request (a refresh, if there was one) and
      * answers 202 with the status URL in {@code Content-Location}. While a release is building, the same URL again.
      */

@@ -236,6 +236,24 @@ class CohortStore {
                 requestId, beforeNumber);
     }
 
+    /** The members of one release, for the auditor. */
+    List<Member> members(String releaseId) {
+        return jdbc.query("SELECT patient_id, pseudonym, consents FROM vault_cohort_member WHERE release_id = ?"
+                + " ORDER BY patient_id", (rs, i) -> new Member(rs.getString(1), rs.getString(2), rs.getString(3)),
+                releaseId);
+    }
+
+    Optional<Release> releaseNumber(String requestId, int number) {
+        return jdbc.query("SELECT * FROM vault_cohort_release WHERE request_id = ? AND number = ?",
+                CohortStore::release, requestId, number).stream().findFirst();
+    }
+
+    /** The request as the release was built from it (the firm's Group, as stored then). */
+    String releaseRequest(String releaseId) {
+        return jdbc.queryForObject("SELECT request_json FROM vault_cohort_release WHERE id = ?", String.class,
+                releaseId);
+    }
+
     void addWithdrawals(String requestId, List<Withdrawal> withdrawals) {
         jdbc.batchUpdate("INSERT INTO vault_cohort_withdrawal (request_id, from_release, detected_in, pseudonym,"
                         + " patient_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", withdrawals, 500,

@@ -157,6 +157,17 @@ class CohortE2EIT extends E2EBase {
         }
         assertThat(allText).contains("PSEUDED");
 
+        // Reproducible: the auditor sees the manifest's hash and, per member, the consent versions relied on.
+        HttpResponse<String> audit = send(admin, "GET", "Group/" + group + "/$release-audit?release=1", null);
+        assertThat(audit.statusCode()).as(audit.body()).isEqualTo(200);
+        String servedManifest = send(ai, "GET", releaseStatusUrl(ai, group), null).body();
+        assertThat(audit.body()).contains(java.util.HexFormat.of().formatHex(java.security.MessageDigest
+                .getInstance("SHA-256").digest(servedManifest.getBytes(StandardCharsets.UTF_8))));
+        assertThat(audit.body()).contains("Patient/" + people.get(0).patientId()).contains("Consent/")
+                .doesNotContain("Patient/" + people.get(22).patientId());
+        assertThat(send(ai, "GET", "Group/" + group + "/$release-audit?release=1", null).statusCode())
+                .isEqualTo(404);
+
         // The firm never reads clinical data, and another firm's job is unknown.
         Person first = people.get(0);
         assertThat(get("ai-lab", "Observation?patient=Patient/" + first.patientId()).statusCode()).isEqualTo(403);
