@@ -185,4 +185,40 @@ class ConsentsUsageApiTest extends ApiTestBase {
         assertThat(next.at("/entries/0/what/0/type").asText()).isEqualTo("Observation");
         assertThat(next.has("nextCursor")).isFalse();
     }
+
+    @Test
+    void aCohortReleaseAndAWithdrawalShowTheFirmTheReleaseAndTheCounts() throws Exception {
+        for (String[] e : new String[][] {{"cohort-release", "2026-12-05T10:00:00Z", "1"},
+                {"cohort-withdrawal", "2026-12-06T10:00:00Z", "2"}}) {
+            AuditEvent ev = new AuditEvent();
+            ev.setId("AuditEvent/" + e[0]);
+            ev.setRecorded(Date.from(java.time.Instant.parse(e[1])));
+            ev.setOutcome(AuditEvent.AuditEventOutcome._0);
+            ev.addSubtype(new Coding("https://patientvault.org/fhir/CodeSystem/audit-subtype", e[0], null));
+            ev.addAgent().setRequestor(true).setWho(new Reference().setDisplay("ai-firm ai-lab").setIdentifier(
+                    new Identifier().setSystem("https://patientvault.org/fhir/sid/org").setValue("ai-lab")));
+            AuditEvent.AuditEventEntityComponent self = ev.addEntity().setWhat(new Reference("Patient/alice"));
+            if (e[0].equals("cohort-release")) {
+                self.addDetail().setType("ImagingStudy").setValue(new org.hl7.fhir.r4.model.StringType("2"));
+                self.addDetail().setType("Observation").setValue(new org.hl7.fhir.r4.model.StringType("5"));
+            }
+            ev.addEntity().setWhat(new Reference().setDisplay("Group/g1 release " + e[2]))
+                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "20", "Job"));
+            vault.resources.add(ev);
+        }
+        JsonNode page = json.readTree(mvc.perform(get("/mobile/v1/usage").header("Accept-Language", "en"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsByteArray());
+        assertThat(page.at("/entries/0/action").asText()).isEqualTo("cohort-withdrawal");
+        assertThat(page.at("/entries/0/who/kind").asText()).isEqualTo("ai-firm");
+        assertThat(page.at("/entries/0/request").asText()).isEqualTo("Group/g1 release 2");
+        assertThat(page.at("/entries/1/action").asText()).isEqualTo("cohort-release");
+        assertThat(page.at("/entries/1/purpose").asText()).isEqualTo("ai-training");
+        assertThat(page.at("/entries/1/request").asText()).isEqualTo("Group/g1 release 1");
+        assertThat(page.at("/entries/1/what/0/type").asText()).isEqualTo("ImagingStudy");
+        assertThat(page.at("/entries/1/what/0/count").asInt()).isEqualTo(2);
+        assertThat(page.at("/entries/1/what/1/count").asInt()).isEqualTo(5);
+        JsonNode zh = json.readTree(mvc.perform(get("/mobile/v1/usage").header("Accept-Language", "zh-CN"))
+                .andReturn().getResponse().getContentAsByteArray());
+        assertThat(zh.toString()).contains("已从AI训练数据集中撤出");
+    }
 }

@@ -91,7 +91,21 @@ class UsageService {
                     type = entity.getDescription().split("/")[0];
                 }
             }
-            if (type == null || type.equals("Patient") && isSelf(entity, self)) {
+            if (isSelf(entity, self)) {
+                // A release to an AI firm names what of hers it held as details of her own entity (type, count).
+                for (AuditEvent.AuditEventEntityDetailComponent d : entity.getDetail()) {
+                    if (d.hasType() && d.getValue() instanceof org.hl7.fhir.r4.model.StringType v) {
+                        counts.computeIfAbsent(d.getType(), k -> new int[3])[0] += parseCount(v.getValue());
+                    }
+                }
+                continue;
+            }
+            if (isJob(entity)) {
+                // The cohort request and release: why, not what.
+                request = entity.getWhat().getDisplay();
+                continue;
+            }
+            if (type == null) {
                 continue;
             }
             int[] c = counts.computeIfAbsent(type, k -> new int[3]);
@@ -172,6 +186,18 @@ class UsageService {
             return what.getDisplay().split("/")[0];
         }
         return null;
+    }
+
+    private static boolean isJob(AuditEvent.AuditEventEntityComponent entity) {
+        return entity.hasRole() && "20".equals(entity.getRole().getCode()) && entity.getWhat().hasDisplay();
+    }
+
+    private static int parseCount(String value) {
+        try {
+            return Math.max(0, Integer.parseInt(value));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static boolean isSelf(AuditEvent.AuditEventEntityComponent entity, String self) {
