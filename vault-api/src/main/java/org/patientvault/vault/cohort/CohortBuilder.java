@@ -42,7 +42,6 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Consent;
-import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
@@ -185,8 +184,16 @@ class CohortBuilder implements DisposableBean {
     }
 
     /** One patient as the release takes them. */
-    private record Included(String patientId, Patient patient, List<Resource> records, Set<String> consentVersions) {
+    /**
+     * One selected patient, as the selection keeps them: ids only, so the selection of a large cohort holds no
+     * records (they are read again, a chunk of patients at a time, when they are written).
+     */
+    private record Included(String patientId, QuasiIdentifiers quasi, Map<String, List<String>> idsByType,
+                            Set<String> consentVersions) {
     }
+
+    /** Patients per chunk when records are read again for writing: bounds the heap of a build. */
+    private static final int WRITE_CHUNK = 50;
 
     private void build(Job job, List<CohortStore.File> written) throws IOException {
         CohortRequest cohort = job.cohort();
@@ -220,7 +227,7 @@ class CohortBuilder implements DisposableBean {
 
         // The k-anonymity guard, before anything is released.
         KAnonymityConfig kConfig = new KAnonymityConfig(props.k(), true, true, true, LocalDate.now(zone).getYear());
-        List<QuasiIdentifiers> qis = included.stream().map(i -> quasi(i.patient())).toList();
+        List<QuasiIdentifiers> qis = included.stream().map(Included::quasi).toList();
         KAnonymityResult k = KAnonymity.guard(qis, kConfig);
         List<Included> released = new ArrayList<>();
         List<KAnonymity.Released> classes = new ArrayList<>();
@@ -250,41 +257,55 @@ class CohortBuilder implements DisposableBean {
         List<ObjectNode> dicomEntries = new ArrayList<>();
         IParser parser = fhir.newJsonParser().setPrettyPrint(false);
         try {
-            for (int i = 0; i < released.size(); i++) {
+            for (int from = 0; from < released.size(); from += WRITE_CHUNK) {
                 checkCancel(release.id());
-                Included in = released.get(i);
-                Map<String, Integer> counts = new TreeMap<>();
-                Patient p = (Patient) fhirDeid.deidentify(in.patient(), in.patientId()).orElseThrow();
-                generalise(p, classes.get(i));
-                String pseudonym = p.getIdElement().getIdPart() != null ? p.getIdElement().getIdPart()
-                        : deid.patientPseudonym(in.patientId());
-                ndjson.computeIfAbsent("Patient", Ndjson::new).write(parser.encodeResourceToString(p));
-                List<String> studies = new ArrayList<>();
-                for (Resource r : in.records()) {
-                    var out = fhirDeid.deidentify(r, in.patientId());
-                    if (out.isEmpty()) {
+                int to = Math.min(released.size(), from + WRITE_CHUNK);
+                List<Included> chunk = released.subList(from, to);
+                Map<String, Resource> read = readChunk(chunk);
+                for (int i = from; i < to; i++) {
+                    Included in = released.get(i);
+                    Map<String, Integer> counts = new TreeMap<>();
+                    Resource source = read.get("Patient/" + in.patientId());
+                    if (source == null) {
                         continue;
                     }
-                    ndjson.computeIfAbsent(r.fhirType(), Ndjson::new).write(parser.encodeResourceToString(out.get()));
-                    counts.merge(r.fhirType(), 1, Integer::sum);
-                    if (r instanceof ImagingStudy) {
-                        studies.add(r.getIdElement().getIdPart());
+                    Patient p = (Patient) fhirDeid.deidentify(source, in.patientId()).orElseThrow();
+                    generalise(p, classes.get(i));
+                    String pseudonym = p.getIdElement().getIdPart() != null ? p.getIdElement().getIdPart()
+                            : deid.patientPseudonym(in.patientId());
+                    ndjson.computeIfAbsent("Patient", Ndjson::new).write(parser.encodeResourceToString(p));
+                    List<String> studies = new ArrayList<>();
+                    for (Map.Entry<String, List<String>> byType : in.idsByType().entrySet()) {
+                        for (String id : byType.getValue()) {
+                            Resource r = read.get(byType.getKey() + "/" + id);
+                            var out = r == null ? java.util.Optional.<Resource>empty()
+                                    : fhirDeid.deidentify(r, in.patientId());
+                            if (out.isEmpty()) {
+                                continue;
+                            }
+                            ndjson.computeIfAbsent(r.fhirType(), Ndjson::new)
+                                    .write(parser.encodeResourceToString(out.get()));
+                            counts.merge(r.fhirType(), 1, Integer::sum);
+                            if (r instanceof ImagingStudy) {
+                                studies.add(id);
+                            }
+                        }
                     }
-                }
-                for (StoredInstances.Instance instance : instances.of(studies)) {
-                    if (!instance.patient().equals(in.patientId())) {
-                        continue;
+                    for (StoredInstances.Instance instance : instances.of(studies)) {
+                        if (!instance.patient().equals(in.patientId())) {
+                            continue;
+                        }
+                        checkCancel(release.id());
+                        dicom(instance, in.patientId(), dicomDeid, deid, owner, release.id(), written,
+                                dicomEntries, errors, job.fhirBase());
+                        counts.merge("DICOM instance", 1, Integer::sum);
                     }
-                    checkCancel(release.id());
-                    dicom(instance, in.patientId(), dicomDeid, deid, owner, release.id(), written, dicomEntries,
-                            errors, job.fhirBase());
-                    counts.merge("DICOM instance", 1, Integer::sum);
+                    members.add(new CohortStore.Member(in.patientId(), pseudonym, String.join(",",
+                            in.consentVersions())));
+                    countsByPatient.put(in.patientId(), counts);
                 }
-                members.add(new CohortStore.Member(in.patientId(), pseudonym, String.join(",",
-                        in.consentVersions())));
-                countsByPatient.put(in.patientId(), counts);
-                store.progress(release.id(), 50 + (45 * (i + 1) / released.size()),
-                        "de-identifying: " + (i + 1) + " of " + released.size() + " patients written");
+                store.progress(release.id(), 50 + (45 * to / released.size()),
+                        "de-identifying: " + to + " of " + released.size() + " patients written");
             }
 
             // Who was released before and is no longer eligible: the firm must delete them.
@@ -406,7 +427,8 @@ class CohortBuilder implements DisposableBean {
         }
         Set<String> types = new LinkedHashSet<>();
         cohort.classes().forEach(c -> types.addAll(TYPES.getOrDefault(c, List.of())));
-        List<Resource> records = new ArrayList<>();
+        Map<String, List<String>> ids = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
         Set<String> relied = new LinkedHashSet<>();
         for (String type : types) {
             SearchParameterMap map = SearchParameterMap.newSynchronous("patient",
@@ -426,18 +448,43 @@ class CohortBuilder implements DisposableBean {
                 }
                 Decision d = eligibility.permits(policies, facts, now);
                 if (d.permitted()) {
-                    records.add((Resource) r);
+                    if (seen.add(type + "/" + r.getIdElement().getIdPart())) {
+                        ids.computeIfAbsent(type, t -> new ArrayList<>()).add(r.getIdElement().getIdPart());
+                    }
                     relied.add(version(d, policies));
                 } else {
                     excluded.accept("record: " + type + " consent " + d.code());
                 }
             }
         }
-        if (records.isEmpty()) {
+        if (ids.isEmpty()) {
             excluded.accept("no record asked for, of the minimum quality, at an age in range, permitted");
             return null;
         }
-        return new Included(patientId, patient, records, relied);
+        return new Included(patientId, quasi(patient), ids, relied);
+    }
+
+    /** The Patients and selected records of a chunk of patients, by "Type/id": one {@code _id} search per type. */
+    private Map<String, Resource> readChunk(List<Included> chunk) {
+        Map<String, List<String>> byType = new LinkedHashMap<>();
+        chunk.forEach(in -> {
+            byType.computeIfAbsent("Patient", t -> new ArrayList<>()).add(in.patientId());
+            in.idsByType().forEach((type, list) -> byType.computeIfAbsent(type, t -> new ArrayList<>()).addAll(list));
+        });
+        Map<String, Resource> out = new java.util.HashMap<>();
+        SystemRequestDetails system = new SystemRequestDetails();
+        byType.forEach((type, list) -> {
+            for (int from = 0; from < list.size(); from += 500) {
+                ca.uhn.fhir.rest.param.TokenOrListParam any = new ca.uhn.fhir.rest.param.TokenOrListParam();
+                list.subList(from, Math.min(list.size(), from + 500)).forEach(any::add);
+                SearchParameterMap map = SearchParameterMap.newSynchronous();
+                map.add("_id", any);
+                for (IBaseResource r : daos.getResourceDao(type).search(map, system).getAllResources()) {
+                    out.put(type + "/" + r.getIdElement().getIdPart(), (Resource) r);
+                }
+            }
+        });
+        return out;
     }
 
     /** The patients with an active research Consent: the only ones a build looks at further. */

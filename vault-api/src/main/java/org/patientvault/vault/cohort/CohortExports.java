@@ -36,16 +36,13 @@ import org.springframework.stereotype.Component;
 @Component
 public class CohortExports {
 
-    private final FhirContext fhir;
     private final CohortStore store;
     private final CohortProperties props;
     private final CohortBuilder builder;
     private final EncryptedObjectStore objects;
     private final Clock clock = Clock.systemUTC();
 
-    CohortExports(FhirContext fhir, CohortStore store, CohortProperties props, CohortBuilder builder,
-                  EncryptedObjectStore objects) {
-        this.fhir = fhir;
+    CohortExports(CohortStore store, CohortProperties props, CohortBuilder builder, EncryptedObjectStore objects) {
         this.store = store;
         this.props = props;
         this.builder = builder;
