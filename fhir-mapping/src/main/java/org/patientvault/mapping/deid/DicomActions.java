@@ -14,6 +14,8 @@ import org.patientvault.mapping.dicom.DicomVr;
 
 /**
  * The Annex E action table ({@code deid/dicom-basic-profile.tsv}) plus the defaults for unlisted elements. Immutable.
+ * Lookup is a binary search over a sorted {@code int[]} of the listed tags (called once per element of every instance:
+ * no boxing, no hashing), then the few repeating-group masks.
  */
 final class DicomActions {
     /** PS3.15 action codes. */
@@ -25,6 +27,12 @@ final class DicomActions {
     private final Map<Integer, Action> exact = new HashMap<>();
     private final List<Masked> masked = new ArrayList<>();
     private final Map<Integer, String> keywords = new HashMap<>();
+    /** {@link #exact} as parallel arrays sorted by tag (signed order is fine: the search uses the same order). */
+    private int[] tags;
+    private Action[] tagActions;
+    private int[] maskValues;
+    private int[] masks;
+    private Action[] maskActions;
 
     private static final DicomActions BASIC = load();
 
@@ -68,18 +76,26 @@ final class DicomActions {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        a.tags = a.exact.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        a.tagActions = new Action[a.tags.length];
+        for (int i = 0; i < a.tags.length; i++) {
+            a.tagActions[i] = a.exact.get(a.tags[i]);
+        }
+        a.maskValues = a.masked.stream().mapToInt(Masked::value).toArray();
+        a.masks = a.masked.stream().mapToInt(Masked::mask).toArray();
+        a.maskActions = a.masked.stream().map(Masked::action).toArray(Action[]::new);
         return a;
     }
 
     /** The action for an element; {@code K} for UI means "replace unless DICOM-defined" is decided by the caller. */
     Action actionFor(int tag, DicomVr vr) {
-        Action a = exact.get(tag);
-        if (a != null) {
-            return a;
+        int i = java.util.Arrays.binarySearch(tags, tag);
+        if (i >= 0) {
+            return tagActions[i];
         }
-        for (Masked m : masked) {
-            if ((tag & m.mask) == m.value) {
-                return m.action;
+        for (int m = 0; m < masks.length; m++) {
+            if ((tag & masks[m]) == maskValues[m]) {
+                return maskActions[m];
             }
         }
         if (((tag >>> 16) & 1) == 1) {
