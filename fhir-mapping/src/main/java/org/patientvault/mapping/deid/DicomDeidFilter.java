@@ -60,7 +60,6 @@ final class DicomDeidFilter {
     private static final int PATIENT_AGE = 0x00101010;
     private static final int BURNED_IN_ANNOTATION = 0x00280301;
     private static final Pattern UNKNOWN_DATE = Pattern.compile("[0-9]{8}.*");
-    private static final Pattern UID_SYNTAX = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
     static final int RULE_X = 0;
     static final int RULE_Z = 1;
@@ -162,7 +161,7 @@ final class DicomDeidFilter {
                 || DicomTransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(ts)) {
             return ts;
         }
-        if (!UID_SYNTAX.matcher(ts).matches()) {
+        if (!isUidSyntax(ts)) {
             throw new DicomParseException("malformed Transfer Syntax UID '" + ts + "'", pos(),
                     DicomTags.TransferSyntaxUID);
         }
@@ -170,6 +169,22 @@ final class DicomDeidFilter {
         outImplicit = implicit;
         dataset(TOP_LEVEL, 0, StandardCharsets.ISO_8859_1, PROCESS);
         return ts;
+    }
+
+    /** {@code [0-9]+(\.[0-9]+)*} without a regex (once per instance, but a regex match costs as much as an element). */
+    private static boolean isUidSyntax(String s) {
+        boolean digit = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c == '.' && digit) {
+                digit = false;
+            } else {
+                return false;
+            }
+        }
+        return digit;
     }
 
     private void reset(DeidRelease release, String patientId, InputStream in) {
@@ -435,9 +450,10 @@ final class DicomDeidFilter {
         int lengthAt = op;
         putU32(0);
         putValue(DicomTags.FileMetaInformationVersion, DicomVr.OB, new byte[] {0, 1});
-        putValue(DicomTags.MediaStorageSOPClassUID, DicomVr.UI, padded(sopClassOut, DicomVr.UI));
-        putValue(DicomTags.MediaStorageSOPInstanceUID, DicomVr.UI, padded(sopInstanceOut, DicomVr.UI));
-        putValue(DicomTags.TransferSyntaxUID, DicomVr.UI, padded(transferSyntax, DicomVr.UI));
+        // DicomWriter encoded these with ISO 8859-1 (the charset UI values are decoded with), not US-ASCII
+        putText(DicomTags.MediaStorageSOPClassUID, DicomVr.UI, sopClassOut, true);
+        putText(DicomTags.MediaStorageSOPInstanceUID, DicomVr.UI, sopInstanceOut, true);
+        putText(DicomTags.TransferSyntaxUID, DicomVr.UI, transferSyntax, true);
         putValue(DicomTags.ImplementationClassUID, DicomVr.UI, IMPLEMENTATION_CLASS_UID);
         putValue(DicomTags.ImplementationVersionName, DicomVr.SH, IMPLEMENTATION_VERSION_NAME);
         long length = op - lengthAt - 4;
@@ -481,7 +497,7 @@ final class DicomDeidFilter {
                     }
                     first = false;
                     last = tag;
-                    if (top) {
+                    if (top && markNext < MARK_TAGS.length && Integer.compareUnsigned(MARK_TAGS[markNext], tag) < 0) {
                         marksBefore(tag);
                     }
                     int start = op;
@@ -489,6 +505,7 @@ final class DicomDeidFilter {
                     if (!mark) {
                         pushSegment(tag, start);
                     }
+                    lastUid = null;
                     cs = element(n, end, depth, cs, mode);
                     if (mark) {
                         op = start; // the input's own mark: counted as its action says, then replaced by ours
@@ -512,6 +529,9 @@ final class DicomDeidFilter {
         }
         segN = segBase;
     }
+
+    /** The replacement the fast UID path wrote for the current element (digits and dots), else null. */
+    private String lastUid;
 
     /** Set by {@link #element} when it read the item delimiter that ends the current undefined-length item. */
     private boolean endOfItem;
@@ -649,7 +669,9 @@ final class DicomDeidFilter {
             return;
         }
         String v = null;
-        if (op > start) {
+        if (lastUid != null) {
+            v = lastUid.isEmpty() ? null : lastUid; // the single plain UID just written: its own first value
+        } else if (op > start) {
             int valueAt;
             DicomVr vr;
             if (outImplicit) {
@@ -702,6 +724,7 @@ final class DicomDeidFilter {
             header(tag, DicomVr.SQ, UNDEFINED);
         }
         items(tag, end, depth + 1, cs, itemMode);
+        lastUid = null; // set by an element inside: not this sequence's value
         if (open) {
             putTag(DicomTags.SequenceDelimitationItem);
             putU32(0);
@@ -769,8 +792,7 @@ final class DicomDeidFilter {
                     rules[RULE_Z]++;
                 }
                 case D -> {
-                    byte[] v = tag == PATIENT_ID ? padded(pseudonym(), vr) : new byte[0];
-                    putValue(tag, vr, v, 0, v.length);
+                    putText(tag, vr, tag == PATIENT_ID ? pseudonym() : "", false);
                     rules[RULE_D]++;
                 }
                 default -> write = true; // C and K keep binary data
@@ -840,14 +862,20 @@ final class DicomDeidFilter {
                 rules[RULE_Z]++;
             }
             case D -> {
-                byte[] v = tag == PATIENT_ID ? padded(pseudonym(), vr) : new byte[0];
-                putValue(tag, vr, v, 0, v.length);
+                putText(tag, vr, tag == PATIENT_ID ? pseudonym() : "", false);
                 rules[RULE_D]++;
             }
             case U -> {
                 if (vr == DicomVr.UI) {
-                    byte[] v = padded(replaceUids(vb, vo, len), DicomVr.UI);
-                    putValue(tag, vr, v, 0, v.length);
+                    String single = plainUid(vb, vo, len);
+                    if (single != null) {
+                        // the common case: one UID, digits and dots, NUL-padded (same result as replaceUids)
+                        lastUid = replaceUid(single);
+                        putText(tag, vr, lastUid, false);
+                        rules[RULE_U]++;
+                        return;
+                    }
+                    putText(tag, vr, replaceUids(vb, vo, len), false);
                 } else {
                     remove(RULE_X);
                 }
@@ -864,7 +892,7 @@ final class DicomDeidFilter {
     }
 
     private void keep(int tag, DicomVr vr, int len, Charset cs) {
-        if (vr.isText() && len >= 11 && asciiDigits(vb, vo, len) >= 11) {
+        if (vr.isText() && len >= 11 && mayHoldIdentifier(vb, vo, len)) {
             PiiPatterns.Hit hit = PiiPatterns.find(joinedText(vb, vo, len, vr, cs));
             if (hit != PiiPatterns.Hit.NONE) {
                 inText++;
@@ -881,20 +909,29 @@ final class DicomDeidFilter {
     }
 
     /**
-     * ASCII digit bytes in a raw value: an upper bound of the digits its decoded text holds in every supported
-     * character set (an ASCII digit is always the single byte 0x30-0x39; multi-byte sequences may add trail bytes in
-     * that range but never decode to ASCII digits). {@link PiiPatterns} needs 11 digits, so values with fewer are not
-     * decoded at all.
+     * Whether the decoded text can hold what {@link PiiPatterns} finds: both patterns need 11 ASCII digits with at
+     * most spaces and dashes between them (a mobile number; a resident ID is 17 digits in a row). In every supported
+     * character set an ASCII character is exactly one byte of the same value and multi-byte sequences never decode to
+     * ASCII, so consecutive ASCII characters of the text are consecutive bytes of the value and a raw run of digits,
+     * spaces and dashes bounds the decoded one (trail bytes in 0x30-0x39 only lengthen raw runs). ISO 2022 escape
+     * sequences decode to nothing and could join two runs: a value holding ESC is always decoded. Skips the decoding
+     * and two regex scans for UIDs and codes, which the old digit count (16 digits in {@code 1.2.840.10008...}) did not.
      */
-    private static int asciiDigits(byte[] b, int off, int len) {
-        int n = 0;
+    static boolean mayHoldIdentifier(byte[] b, int off, int len) {
+        int run = 0;
         for (int i = off, e = off + len; i < e; i++) {
             byte x = b[i];
             if (x >= '0' && x <= '9') {
-                n++;
+                if (++run >= 11) {
+                    return true;
+                }
+            } else if (x == 0x1B) {
+                return true;
+            } else if (x != ' ' && x != '-') {
+                run = 0;
             }
         }
-        return n;
+        return false;
     }
 
     private void clean(int tag, DicomVr vr, int len, Charset cs) {
@@ -908,8 +945,7 @@ final class DicomDeidFilter {
                 remove(RULE_BAD_DATE);
                 return;
             }
-            byte[] v = padded(shifted, vr);
-            putValue(tag, vr, v, 0, v.length);
+            putText(tag, vr, shifted, false);
             rules[RULE_C]++;
             return;
         }
@@ -919,8 +955,7 @@ final class DicomDeidFilter {
                     && Integer.parseInt(v.substring(0, 3)) >= 90) {
                 v = "090Y";
             }
-            byte[] b = padded(v, vr);
-            putValue(tag, vr, b, 0, b.length);
+            putText(tag, vr, v, false);
             rules[RULE_C]++;
             return;
         }
@@ -939,14 +974,39 @@ final class DicomDeidFilter {
                 sb.append(uid);
                 continue;
             }
-            String replacement = release.dicomUid(uid);
-            if (!replacement.equals(uid)) {
-                uids.put(uid, replacement);
-            }
-            sb.append(replacement);
+            sb.append(replaceUid(uid));
         }
         rules[RULE_U]++;
         return sb.toString();
+    }
+
+    private String replaceUid(String uid) {
+        if (uid.isEmpty() || uid.startsWith(DICOM_ROOT)) {
+            return uid;
+        }
+        String replacement = release.dicomUid(uid);
+        if (!replacement.equals(uid)) {
+            uids.put(uid, replacement);
+        }
+        return replacement;
+    }
+
+    /**
+     * The UID of a value made of digits and dots with at most one trailing NUL or space (what {@code replaceUids}
+     * would split, strip and look up as one UID), or null for anything else.
+     */
+    private static String plainUid(byte[] b, int off, int len) {
+        int end = off + len;
+        if (len > 0 && (b[end - 1] == 0 || b[end - 1] == ' ')) {
+            end--;
+        }
+        for (int i = off; i < end; i++) {
+            byte x = b[i];
+            if ((x < '0' || x > '9') && x != '.') {
+                return null;
+            }
+        }
+        return new String(b, off, end - off, StandardCharsets.ISO_8859_1);
     }
 
     private int shift() {
@@ -1065,6 +1125,28 @@ final class DicomDeidFilter {
 
     private void putValue(int tag, DicomVr vr, byte[] v) {
         putValue(tag, vr, v, 0, v.length);
+    }
+
+    /**
+     * A text value encoded straight into the output buffer: as {@code String.getBytes(US_ASCII)} did ({@code '?'} for
+     * anything else; the strings here come from ASCII decoding, so no surrogate pairs) or, {@code latin1}, as ISO 8859-1.
+     */
+    private void putText(int tag, DicomVr vr, String s, boolean latin1) {
+        int len = s.length();
+        int padded = len + (len & 1);
+        if (!outImplicit && !vr.longLength() && padded > 0xFFFF && writeFailure == null) {
+            writeFailure = new DicomWriteException(DicomTags.toString(tag) + " value of " + padded
+                    + " bytes is too long for VR " + vr);
+        }
+        header(tag, vr, padded);
+        ensureOut(padded);
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            ob[op++] = (byte) (c < 0x80 || latin1 && c <= 0xFF ? c : '?');
+        }
+        if ((len & 1) != 0) {
+            ob[op++] = vr.padding();
+        }
     }
 
     private void pushSegment(int tag, int offset) {
