@@ -871,7 +871,7 @@ final class DicomDeidFilter {
                     if (single != null) {
                         // the common case: one UID, digits and dots, NUL-padded (same result as replaceUids)
                         lastUid = replaceUid(single);
-                        putText(tag, vr, lastUid, false);
+                        putText(tag, vr, lastUid, true); // digits and dots, or a release UID: ASCII
                         rules[RULE_U]++;
                         return;
                     }
@@ -935,6 +935,9 @@ final class DicomDeidFilter {
     }
 
     private void clean(int tag, DicomVr vr, int len, Charset cs) {
+        if (vr == DicomVr.DA && len == 8 && shiftPlainDate(tag)) {
+            return;
+        }
         String raw = new String(vb, vo, len, StandardCharsets.US_ASCII).replace("\0", "").strip();
         // implicit VR files give tags missing from the reader's dictionary VR UN: a listed date is still a date
         boolean unknownDate = vr == DicomVr.UN && UNKNOWN_DATE.matcher(raw).matches() && tag != PATIENT_AGE;
@@ -960,6 +963,44 @@ final class DicomDeidFilter {
             return;
         }
         keep(tag, vr, len, cs);
+    }
+
+    /**
+     * A DA value of exactly eight ASCII digits (nearly every date): shifted as {@code DateShift.dicom} does, without
+     * the strings, splits and substrings; false (nothing done) for any other shape.
+     */
+    private boolean shiftPlainDate(int tag) {
+        int y = 0;
+        for (int i = 0; i < 8; i++) {
+            int c = vb[vo + i] - '0';
+            if (c < 0 || c > 9) {
+                return false;
+            }
+            y = y * 10 + c;
+        }
+        int day = y % 100;
+        int month = y / 100 % 100;
+        int year = y / 10000;
+        java.time.LocalDate d;
+        try {
+            d = java.time.LocalDate.of(year, month, day).plusDays(shift());
+        } catch (java.time.DateTimeException e) {
+            d = null;
+        }
+        if (d == null || d.getYear() < 1 || d.getYear() > 9999) {
+            remove(RULE_BAD_DATE);
+            return true;
+        }
+        header(tag, DicomVr.DA, 8);
+        ensureOut(8);
+        int v = d.getYear() * 10000 + d.getMonthValue() * 100 + d.getDayOfMonth();
+        for (int i = 7; i >= 0; i--) {
+            ob[op + i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        op += 8;
+        rules[RULE_C]++;
+        return true;
     }
 
     private String replaceUids(byte[] b, int off, int len) {
@@ -1130,7 +1171,10 @@ final class DicomDeidFilter {
     /**
      * A text value encoded straight into the output buffer: as {@code String.getBytes(US_ASCII)} did ({@code '?'} for
      * anything else; the strings here come from ASCII decoding, so no surrogate pairs) or, {@code latin1}, as ISO 8859-1.
+     * {@code latin1} is also right for strings known to be ASCII (release UIDs and pseudonyms, plain UIDs): those are
+     * copied in bulk, a per-character loop over a few hundred characters per instance is measurable.
      */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) is exactly ISO 8859-1 for chars <= 0xFF
     private void putText(int tag, DicomVr vr, String s, boolean latin1) {
         int len = s.length();
         int padded = len + (len & 1);
@@ -1140,9 +1184,14 @@ final class DicomDeidFilter {
         }
         header(tag, vr, padded);
         ensureOut(padded);
-        for (int i = 0; i < len; i++) {
-            char c = s.charAt(i);
-            ob[op++] = (byte) (c < 0x80 || latin1 && c <= 0xFF ? c : '?');
+        if (latin1) {
+            s.getBytes(0, len, ob, op);
+            op += len;
+        } else {
+            for (int i = 0; i < len; i++) {
+                char c = s.charAt(i);
+                ob[op++] = (byte) (c < 0x80 ? c : '?');
+            }
         }
         if ((len & 1) != 0) {
             ob[op++] = vr.padding();
