@@ -100,6 +100,14 @@ final class DicomDeidFilter {
     private int il;
     private long ibase;
     private InputStream src;
+    /** Whether {@link #need} compacted the buffer (then original bytes may sit anywhere in it). */
+    private boolean moved;
+    /** How far from its start the pixel copy has overwritten the buffer with pixel data. */
+    private int overwritten;
+    /** The buffer is cleared up to here after the instance, unless {@link #overwritten} covers it; -1: {@link #high}. */
+    private int scrubTo;
+    /** The highest buffer index this instance's bytes reached. */
+    private int high;
     /** The value last made available by {@link #value}: in {@link #ib} or, above 64 KiB, its own array. */
     private byte[] vb;
     private int vo;
@@ -155,10 +163,12 @@ final class DicomDeidFilter {
      */
     String readHeader(DeidRelease release, String patientId, InputStream in) throws IOException {
         reset(release, patientId, in);
+        scrubTo = -1; // until the header has been read (an exception): everything this instance put in the buffer
         preambleAndMeta();
         String ts = transferSyntax;
         if (DicomTransferSyntax.EXPLICIT_VR_BIG_ENDIAN.equals(ts)
                 || DicomTransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(ts)) {
+            scrubTo = moved ? high : il;
             return ts;
         }
         if (!isUidSyntax(ts)) {
@@ -168,6 +178,9 @@ final class DicomDeidFilter {
         implicit = DicomTransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.equals(ts);
         outImplicit = implicit;
         dataset(TOP_LEVEL, 0, StandardCharsets.ISO_8859_1, PROCESS);
+        // original header bytes are in ib[0, ip) (then Pixel Data), or anywhere below the high-water mark once the buffer
+        // was compacted
+        scrubTo = moved ? high : pixelFound ? ip : il;
         return ts;
     }
 
@@ -188,6 +201,9 @@ final class DicomDeidFilter {
     }
 
     private void reset(DeidRelease release, String patientId, InputStream in) {
+        moved = false;
+        overwritten = 0;
+        high = 0;
         this.release = release;
         this.patientId = patientId;
         src = in;
@@ -221,8 +237,19 @@ final class DicomDeidFilter {
         patientKnown = false;
     }
 
+    /** The input buffer itself (tests). */
+    byte[] inputBuffer() {
+        return ib;
+    }
+
     /** Drops references to the caller's objects and an output buffer grown by an unusually large header. */
     void release() {
+        // The input buffer lives on with the thread: the original (identifying) header bytes of this instance must not.
+        // Usually the pixel copy has overwritten them already; otherwise clear the part that held them (about 1 KiB).
+        int limit = scrubTo < 0 ? high : scrubTo;
+        if (overwritten < limit) {
+            Arrays.fill(ib, 0, limit, (byte) 0);
+        }
         src = null;
         release = null;
         patientId = null;
@@ -307,6 +334,7 @@ final class DicomDeidFilter {
                         DicomTags.PixelData);
             }
             out.write(ib, 0, r);
+            overwritten = Math.max(overwritten, r);
             ibase += r;
             left -= r;
         }
@@ -325,6 +353,7 @@ final class DicomDeidFilter {
             return n;
         }
         if (ip > 0) {
+            moved = true;
             System.arraycopy(ib, ip, ib, 0, have);
             ibase += ip;
             ip = 0;
@@ -336,6 +365,9 @@ final class DicomDeidFilter {
                 break;
             }
             il += r;
+        }
+        if (il > high) {
+            high = il;
         }
         return Math.min(n, il);
     }

@@ -72,6 +72,11 @@ public final class DicomDeidentifier {
         }
     }
 
+    /** This thread's filter (tests check what its buffers keep between instances). */
+    static DicomDeidFilter filterOfThisThread() {
+        return FILTERS.get();
+    }
+
     private DicomDeidResult deidentify(DicomDeidFilter f, String patientId, InputStream in, OutputStream out)
             throws IOException {
         String ts = f.readHeader(release, patientId, in);

@@ -127,6 +127,32 @@ class DicomDeidEquivalenceTest {
         }
     }
 
+    /**
+     * The per-thread input buffer outlives the instance: the original header (here a name marker) must not stay in it,
+     * whether the instance was written with pixel data, written without, excluded, or failed.
+     */
+    @Test
+    void theThreadsInputBufferKeepsNoOriginalHeaderBytes() throws IOException {
+        byte[] marker = "Marker^Zhang".getBytes(StandardCharsets.US_ASCII);
+        List<El> header = new ArrayList<>(List.of(
+                new El(0x00080016, DicomVr.UI, "1.2.840.10008.5.1.4.1.1.2\0".getBytes(StandardCharsets.US_ASCII),
+                        null, null, false),
+                new El(0x00080018, DicomVr.UI, "1.2.3.4.5\0".getBytes(StandardCharsets.US_ASCII), null, null, false),
+                new El(0x00100010, DicomVr.PN, marker, null, null, false)));
+        byte[] noPixels = encode(header, DicomTransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, false);
+        List<El> burned = new ArrayList<>(header);
+        burned.add(new El(0x00280301, DicomVr.CS, "YES ".getBytes(StandardCharsets.US_ASCII), null, null, false));
+        byte[] excluded = encode(burned, DicomTransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, false);
+        byte[] truncated = java.util.Arrays.copyOf(noPixels, noPixels.length - 3);
+        DicomDeidentifier d = new DicomDeidentifier(RELEASE);
+        for (byte[] input : List.of(noPixels, excluded, truncated, DeidBenchmarkSupport.ctInstance(1))) {
+            outcome(() -> d.deidentify("p", new ByteArrayInputStream(input), new ByteArrayOutputStream()));
+            byte[] buffer = DicomDeidentifier.filterOfThisThread().inputBuffer();
+            assertThat(DicomDeidentifierTest.indexOf(buffer, marker)).isNegative();
+            assertThat(DicomDeidentifierTest.indexOf(buffer, "张^三".getBytes(StandardCharsets.UTF_8))).isNegative();
+        }
+    }
+
     // ------------------------------------------------------------------ random hand-encoded instances
 
     /** One element to encode: a value, or items (a sequence), or fragments; length -1 = undefined. */
