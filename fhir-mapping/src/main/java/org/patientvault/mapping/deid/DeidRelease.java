@@ -37,6 +37,8 @@ public final class DeidRelease {
 
     private final Hmac hmac;
     private final java.util.concurrent.ConcurrentHashMap<String, String> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, String> uidCache =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<String, Integer> shifts = new java.util.concurrent.ConcurrentHashMap<>();
     private final int maxShiftDays;
     private final LocalDate referenceDate;
@@ -169,16 +171,16 @@ public final class DeidRelease {
      * to itself.
      */
     public String dicomUid(String uid) {
-        String key = "uid\u0000" + uid;
-        String cached = cache.get(key);
+        // its own map keyed by the UID itself: a prefixed key would cost a concatenation per element of every instance
+        String cached = uidCache.get(uid);
         if (cached != null) {
             return cached;
         }
         String derived = deriveUid(uid);
-        if (cache.size() >= CACHE_LIMIT) {
-            cache.clear();
+        if (uidCache.size() >= CACHE_LIMIT) {
+            uidCache.clear();
         }
-        cache.put(key, derived);
+        uidCache.put(uid, derived);
         return derived;
     }
 

@@ -14,6 +14,8 @@ import org.patientvault.mapping.dicom.DicomVr;
 
 /**
  * The Annex E action table ({@code deid/dicom-basic-profile.tsv}) plus the defaults for unlisted elements. Immutable.
+ * Lookup is one probe of an open-addressing {@code int} table of the listed tags (called once per element of every
+ * instance: no boxing, no {@code Integer.hashCode}/{@code equals} chain), then the few repeating-group masks.
  */
 final class DicomActions {
     /** PS3.15 action codes. */
@@ -25,6 +27,12 @@ final class DicomActions {
     private final Map<Integer, Action> exact = new HashMap<>();
     private final List<Masked> masked = new ArrayList<>();
     private final Map<Integer, String> keywords = new HashMap<>();
+    /** {@link #exact} as an open-addressing table (load under 1/4): tag in the high half, action ordinal + 1 low, 0 = empty. */
+    private long[] table;
+    private static final Action[] ACTIONS = Action.values();
+    private int[] maskValues;
+    private int[] masks;
+    private Action[] maskActions;
 
     private static final DicomActions BASIC = load();
 
@@ -68,18 +76,40 @@ final class DicomActions {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        int size = Integer.highestOneBit(Math.max(16, a.exact.size() * 4) - 1) << 1;
+        a.table = new long[size];
+        a.exact.forEach((tag, action) -> {
+            int slot = a.slot(tag);
+            while (a.table[slot] != 0) {
+                slot = (slot + 1) & (size - 1);
+            }
+            a.table[slot] = (long) tag << 32 | action.ordinal() + 1;
+        });
+        a.maskValues = a.masked.stream().mapToInt(Masked::value).toArray();
+        a.masks = a.masked.stream().mapToInt(Masked::mask).toArray();
+        a.maskActions = a.masked.stream().map(Masked::action).toArray(Action[]::new);
         return a;
+    }
+
+    private int slot(int tag) {
+        return (tag * 0x9E3779B9 >>> 16 ^ tag) & (table.length - 1);
     }
 
     /** The action for an element; {@code K} for UI means "replace unless DICOM-defined" is decided by the caller. */
     Action actionFor(int tag, DicomVr vr) {
-        Action a = exact.get(tag);
-        if (a != null) {
-            return a;
+        // open addressing over a power-of-two table: one probe for nearly every element, no boxing
+        for (int slot = slot(tag); ; slot = (slot + 1) & (table.length - 1)) {
+            long e = table[slot];
+            if (e == 0) {
+                break;
+            }
+            if ((int) (e >>> 32) == tag) {
+                return ACTIONS[(int) e - 1];
+            }
         }
-        for (Masked m : masked) {
-            if ((tag & m.mask) == m.value) {
-                return m.action;
+        for (int m = 0; m < masks.length; m++) {
+            if ((tag & masks[m]) == maskValues[m]) {
+                return maskActions[m];
             }
         }
         if (((tag >>> 16) & 1) == 1) {

@@ -16,6 +16,14 @@ public final class DicomTags {
     /** Sequence Delimitation Item (FFFE,E0DD). */
     public static final int SequenceDelimitationItem = 0xFFFEE0DD;
 
+    /**
+     * The VR a tag has when read without an explicit VR (implicit VR little endian): the reader's dictionary, then UL
+     * for group lengths, LO for private creators, else UN. A map lookup; for streaming filters that parse themselves.
+     */
+    public static DicomVr implicitVr(int tag) {
+        return TagDictionary.vrOf(tag);
+    }
+
     /** Formats a tag as {@code (gggg,eeee)}. */
     public static String toString(int tag) {
         return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);

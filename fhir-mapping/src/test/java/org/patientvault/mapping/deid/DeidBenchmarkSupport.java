@@ -2,6 +2,8 @@ package org.patientvault.mapping.deid;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
@@ -17,6 +19,24 @@ import org.patientvault.mapping.dicom.DicomWriter;
 /** Inputs for the JMH benchmark (public so the bench package can use the package-private corpus). */
 public final class DeidBenchmarkSupport {
     private DeidBenchmarkSupport() {
+    }
+
+    /** A DICOM de-identifier as the benchmarks call it. */
+    public interface DicomDeid {
+        Object deidentify(String patientId, InputStream in, OutputStream out) throws IOException;
+    }
+
+    /**
+     * The streaming filter ({@link DicomDeidentifier}) or, {@code model}, the parse-modify-write implementation it
+     * replaced (kept in the tests as the equivalence reference), for before/after figures from one run.
+     */
+    public static DicomDeid dicomDeidentifier(boolean model) {
+        if (model) {
+            ModelDicomDeidentifier m = new ModelDicomDeidentifier(release());
+            return m::deidentify;
+        }
+        DicomDeidentifier d = new DicomDeidentifier(release());
+        return d::deidentify;
     }
 
     public static DeidRelease release() {
