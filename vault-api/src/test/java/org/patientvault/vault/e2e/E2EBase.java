@@ -98,9 +98,9 @@ abstract class E2EBase {
 
     /**
      * Stores a one-instance CT study (8×8 pixels, written with fhir-mapping's DicomWriter) whose header names the
-     * patient by resident ID (Other Patient IDs Sequence), by STOW-RS as {@code caller}.
+     * patient by resident ID (Other Patient IDs Sequence), by STOW-RS as {@code caller}; returns the Part-10 bytes sent.
      */
-    void storeStudy(String caller, String study, String residentId) throws Exception {
+    byte[] storeStudy(String caller, String study, String residentId) throws Exception {
         DicomDataset ds = new DicomDataset();
         ds.putString(DicomTags.SOPClassUID, DicomVr.UI,
                 "1.2.840.10008.5.1.4.1.1.2");
@@ -146,6 +146,7 @@ abstract class E2EBase {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return dicom;
     }
 
     static String id(Bundle response, int entry) {
