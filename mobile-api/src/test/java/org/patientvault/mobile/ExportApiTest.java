@@ -169,8 +169,9 @@ class ExportApiTest extends ApiTestBase {
             }
         }
         assertThat(pdf).isNotNull();
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("summary", ".pdf");
-        try {
+        // Kept for a person to look at (pdftoppm -png target/export-summary-sample.pdf).
+        java.nio.file.Path file = java.nio.file.Path.of("target", "export-summary-sample.pdf");
+        {
             java.nio.file.Files.write(file, pdf);
             String text = run(file, "pdftotext", "-enc", "UTF-8");
             // The fake ports run the worker without a request, so in the default language (zh-CN).
@@ -183,8 +184,6 @@ class ExportApiTest extends ApiTestBase {
             List<String> rows = images.lines().skip(2).filter(l -> !l.isBlank()).toList();
             assertThat(rows).as(images).hasSize(1);
             assertThat(rows.get(0)).contains("image").contains("16    16");
-        } finally {
-            java.nio.file.Files.deleteIfExists(file);
         }
     }
 

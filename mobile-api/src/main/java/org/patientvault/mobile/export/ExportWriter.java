@@ -54,10 +54,12 @@ import org.patientvault.mobile.timeline.TimelineItem;
  *   <li>{@code fhir/everything.json}: a {@code collection} Bundle of everything {@code Patient/$everything} returns;</li>
  *   <li>{@code fhir/<Type>.ndjson}: the same resources, one file per type, one resource per line;</li>
  *   <li>{@code dicom/<study>/<series>/<instance>.dcm}: the original instances, byte for byte;</li>
- *   <li>{@code summary.pdf}: a readable summary in the request's language.</li>
+ *   <li>{@code summary.pdf}: a readable summary in the request's language, with lab trend charts and a preview per
+ *   study (written last, after the DICOM it previews).</li>
  * </ul>
  * Heap stays flat: pages of 200 resources are spooled to part files, then copied into the zip; DICOM is streamed.
- * Only what the summary lists is kept in memory (the Patient, Organizations, Observations and ImagingStudies).
+ * Only what the summary lists is kept in memory (the Patient, Organizations, Observations and ImagingStudies), plus
+ * one instance per study while its preview is rendered (at most {@code max-preview-size}); the PNGs wait on disk.
  */
 final class ExportWriter {
 
