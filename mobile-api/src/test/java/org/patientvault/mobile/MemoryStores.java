@@ -25,7 +25,8 @@ public final class MemoryStores {
         private final Map<String, Job> jobs = new ConcurrentHashMap<>();
 
         @Override
-        public synchronized Job startUnlessRunning(Job job, Instant staleBefore) {
+        public synchronized Job startUnlessRunning(Job job, Instant staleBefore, String staleError) {
+            failStale(staleBefore, Instant.now(), staleError);
             for (Job j : jobs.values()) {
                 if (j.owner().equals(job.owner()) && j.status().matches("queued|running")
                         && !j.heartbeat().isBefore(staleBefore)) {

@@ -108,7 +108,7 @@ class ExportJobs {
                 1, null, null, 0, null, worker, now);
         // Captured before the job is stored: outside a request this throws and nothing is left behind.
         CallerContexts.Captured caller = contexts.capture();
-        ExportJobStore.Job job = store.startUnlessRunning(fresh, now.minus(STALE));
+        ExportJobStore.Job job = store.startUnlessRunning(fresh, now.minus(STALE), INTERRUPTED);
         if (!job.id().equals(fresh.id())) {
             return view(job);
         }
@@ -215,24 +215,46 @@ class ExportJobs {
     }
 
     /**
-     * At start: zips of finished, unexpired jobs stay downloadable; every other file of the directory (parts of a
-     * job a restart interrupted, zips nobody can name any more) is deleted.
+     * At start: zips of finished, unexpired jobs stay downloadable, and so does every file some other process may
+     * still be using, since several vaults (or test runs) on one machine may share the default directory: parts
+     * written to within {@link #STALE}, zips of jobs this store does not know that are younger than the link time.
+     * Everything else named {@code export-*} (parts of a job a restart interrupted, zips of expired or failed jobs)
+     * is deleted.
      */
     private void cleanDirectory() throws IOException {
         Instant now = Instant.now();
         try (Stream<Path> old = Files.list(props.dir())) {
             old.filter(p -> p.getFileName().toString().startsWith("export-")).forEach(p -> {
                 String name = p.getFileName().toString();
-                boolean keep = false;
+                boolean keep;
                 if (name.endsWith(".zip")) {
                     String id = name.substring("export-".length(), name.length() - ".zip".length());
-                    keep = store.find(id).filter(j -> "done".equals(j.status()) && j.expiresAt() != null
-                            && now.isBefore(j.expiresAt())).isPresent();
+                    Optional<ExportJobStore.Job> job = store.find(id);
+                    keep = job.isPresent() ? "done".equals(job.get().status()) && job.get().expiresAt() != null
+                            && now.isBefore(job.get().expiresAt())
+                            : lastWritten(p).isAfter(now.minus(props.linkTtl()));
+                } else {
+                    keep = lastWritten(p).isAfter(now.minus(STALE));
                 }
                 if (!keep) {
                     deleteTree(p);
                 }
             });
+        }
+    }
+
+    /** The newest modification time of a file or of anything in a directory. */
+    private static Instant lastWritten(Path p) {
+        try (Stream<Path> all = Files.walk(p)) {
+            return all.map(f -> {
+                try {
+                    return Files.getLastModifiedTime(f).toInstant();
+                } catch (IOException gone) {
+                    return Instant.EPOCH;
+                }
+            }).max(Instant::compareTo).orElse(Instant.EPOCH);
+        } catch (IOException | java.io.UncheckedIOException gone) {
+            return Instant.EPOCH;
         }
     }
 

@@ -26,11 +26,12 @@ public interface ExportJobStore {
 
     /**
      * Stores {@code job} (queued) unless {@code job.owner()} already has a queued or running job whose heartbeat is
-     * not older than {@code staleBefore}; atomic across instances (two taps on two instances start one export).
+     * not older than {@code staleBefore}; atomic across instances (two taps on two instances start one export). The
+     * owner's stale jobs are failed with {@code staleError} first.
      *
      * @return the job that now stands for the owner's export: {@code job}, or the one already running
      */
-    Job startUnlessRunning(Job job, Instant staleBefore);
+    Job startUnlessRunning(Job job, Instant staleBefore, String staleError);
 
     /** The job with this id, whoever owns it (the caller checks the owner); empty when unknown. */
     Optional<Job> find(String id);

@@ -50,9 +50,14 @@ class ExportJobsRestartTest {
         Instant long_ago = Instant.now().minus(ExportJobs.STALE).minusSeconds(60);
         String orphan = UUID.randomUUID().toString();
         store.startUnlessRunning(new ExportJobStore.Job(orphan, "bob", long_ago, "running", 3, 9, null, null, 0, null,
-                "a-dead-process", long_ago), long_ago.minusSeconds(1));
-        // A stray part file of it in the directory.
-        Files.writeString(jobs.properties().dir().resolve("export-" + orphan + ".zip.part"), "half");
+                "a-dead-process", long_ago), long_ago.minusSeconds(1), "unused");
+        // A stray part file of it in the directory, untouched for longer than a live worker would leave it, and a
+        // fresh one that may belong to another process sharing the directory.
+        java.nio.file.Path stray = jobs.properties().dir().resolve("export-" + orphan + ".zip.part");
+        Files.writeString(stray, "half");
+        Files.setLastModifiedTime(stray, java.nio.file.attribute.FileTime.from(long_ago));
+        java.nio.file.Path busy = jobs.properties().dir().resolve("export-" + UUID.randomUUID() + ".zip.part");
+        Files.writeString(busy, "being written elsewhere");
 
         ExportJobs restarted = new ExportJobs(store, vault, vault, vault, views, texts, jobs.properties());
         try {
@@ -63,9 +68,11 @@ class ExportJobsRestartTest {
             ExportJobStore.Job failed = restarted.find(orphan, "bob").orElseThrow();
             assertThat(failed.status()).isEqualTo("failed");
             assertThat(failed.error()).isEqualTo(ExportJobs.INTERRUPTED);
-            assertThat(jobs.properties().dir().resolve("export-" + orphan + ".zip.part")).doesNotExist();
+            assertThat(stray).doesNotExist();
+            assertThat(busy).exists();
         } finally {
             restarted.stop();
+            Files.deleteIfExists(busy);
         }
     }
 }

@@ -44,13 +44,13 @@ class JdbcExportJobStore implements ExportJobStore {
     }
 
     @Override
-    public Job startUnlessRunning(Job job, Instant staleBefore) {
+    public Job startUnlessRunning(Job job, Instant staleBefore, String staleError) {
         for (int attempt = 0; attempt < 5; attempt++) {
             // A job whose worker died does not block the patient's next export.
-            jdbc.update("UPDATE vault_mobile_export_job SET status = 'failed', error = 'The export was interrupted "
-                    + "(the server restarted); please start a new one', finished_at = ? WHERE owner = ? "
-                    + "AND status IN ('queued', 'running') AND heartbeat < ?", ts(Instant.now()), job.owner(),
-                    ts(staleBefore));
+            Instant now = Instant.now();
+            jdbc.update("UPDATE vault_mobile_export_job SET status = 'failed', error = ?, finished_at = ?, "
+                    + "expires_at = ? WHERE owner = ? AND status IN ('queued', 'running') AND heartbeat < ?",
+                    staleError, ts(now), ts(now), job.owner(), ts(staleBefore));
             List<String> inserted = jdbc.queryForList("""
                             INSERT INTO vault_mobile_export_job (id, owner, created_at, status, done, total, bytes,
                               worker, heartbeat)

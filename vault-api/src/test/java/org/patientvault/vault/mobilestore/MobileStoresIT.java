@@ -131,7 +131,7 @@ class MobileStoresIT {
                 JdbcExportJobStore store = instances.get(i % 2);
                 taps.add(pool.submit(() -> store.startUnlessRunning(new ExportJobStore.Job(
                         UUID.randomUUID().toString(), owner, now, "queued", 0, 1, null, null, 0, null, "w", now),
-                        now.minusSeconds(120))));
+                        now.minusSeconds(120), "interrupted")));
             }
             for (Future<ExportJobStore.Job> t : taps) {
                 started.add(t.get().id());
@@ -154,7 +154,7 @@ class MobileStoresIT {
         // Finished: the patient's next tap starts a new job.
         ExportJobStore.Job next = instances.get(1).startUnlessRunning(new ExportJobStore.Job(
                 UUID.randomUUID().toString(), owner, now, "queued", 0, 1, null, null, 0, null, "w", now),
-                now.minusSeconds(120));
+                now.minusSeconds(120), "interrupted");
         assertThat(next.id()).isNotEqualTo(id);
         // Its worker stops beating (a restart): it is failed, and blocks nothing.
         instances.get(0).progress(next.id(), "running", 1, 5, Instant.now().minusSeconds(600));
