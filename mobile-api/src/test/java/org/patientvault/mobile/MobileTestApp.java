@@ -6,7 +6,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
- * The patient API alone, on the fake ports (no vault, no security: the vault's wall is tested in vault-api). The
+ * The patient API alone, on the fake ports and in-memory stores (no vault, no security: the vault's wall is tested in vault-api). The
  * domain libraries bring JDBC and JPA onto the classpath; nothing here uses them.
  */
 @Configuration(proxyBeanMethods = false)
@@ -22,5 +22,15 @@ public class MobileTestApp {
     @Bean
     FakeVault fakeVault() {
         return new FakeVault();
+    }
+
+    @Bean
+    MemoryStores.Jobs exportJobStore() {
+        return new MemoryStores.Jobs();
+    }
+
+    @Bean
+    MemoryStores.Links shareLinkStore() {
+        return new MemoryStores.Links();
     }
 }

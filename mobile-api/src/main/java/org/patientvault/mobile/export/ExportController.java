@@ -11,7 +11,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.patientvault.mobile.MobileApi;
+import org.patientvault.mobile.port.ExportJobStore;
 import org.patientvault.mobile.support.MobileProblem;
 import org.patientvault.mobile.support.Records;
 import org.springframework.http.HttpStatus;
@@ -45,8 +47,8 @@ class ExportController {
             throw new MobileProblem(HttpStatus.SERVICE_UNAVAILABLE, "export-unavailable",
                     "Exports are unavailable: the PDF summary's CJK font is not installed on the server");
         }
-        ExportJobs.Job job = jobs.start(self);
-        return ResponseEntity.accepted().location(URI.create(MobileApi.BASE + "/exports/" + job.id)).body(view(job));
+        ExportJobStore.Job job = jobs.start(self);
+        return ResponseEntity.accepted().location(URI.create(MobileApi.BASE + "/exports/" + job.id())).body(view(job));
     }
 
     @GetMapping("/{id}")
@@ -59,26 +61,30 @@ class ExportController {
     @Operation(summary = "The export's zip (FHIR Bundle, NDJSON, original DICOM, PDF summary), streamed")
     void download(@PathVariable String id, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        ExportJobs.Job job = find(id);
-        if (!"done".equals(job.status)) {
-            throw new MobileProblem("expired".equals(job.status) ? HttpStatus.GONE : HttpStatus.CONFLICT,
-                    "expired".equals(job.status) ? "export-expired" : "export-not-ready",
-                    "expired".equals(job.status) ? "Export " + id + " has expired; start a new one"
+        ExportJobStore.Job job = find(id);
+        boolean expired = "expired".equals(job.status()) || job.expiresAt() != null
+                && Instant.now().isAfter(job.expiresAt());
+        if (expired || !"done".equals(job.status())) {
+            throw new MobileProblem(expired ? HttpStatus.GONE : HttpStatus.CONFLICT,
+                    expired ? "export-expired" : "export-not-ready",
+                    expired ? "Export " + id + " has expired; start a new one"
                             : "Export " + id + " is not ready for download");
         }
-        Path zip = jobs.zip(job);
+        Path zip = jobs.zip(job.id());
         // The ETag filter would buffer the whole zip in memory to hash it.
         ShallowEtagHeaderFilter.disableContentCaching(request);
         InputStream in;
         try {
             in = Files.newInputStream(zip);
         } catch (NoSuchFileException gone) {
-            throw new MobileProblem(HttpStatus.GONE, "export-expired", "Export " + id + " has expired; start a new one");
+            // Expired, or written by another instance of the vault whose directory this one does not share.
+            throw new MobileProblem(HttpStatus.GONE, "export-expired", "Export " + id + " is no longer available "
+                    + "here; start a new one");
         }
         try (in) {
             response.setStatus(200);
             response.setContentType("application/zip");
-            response.setContentLengthLong(job.bytes);
+            response.setContentLengthLong(job.bytes());
             response.setHeader("Content-Disposition", "attachment; filename=\"patient-vault-export-" + id + ".zip\"");
             response.setHeader("Cache-Control", "private, no-store");
             OutputStream out = response.getOutputStream();
@@ -87,19 +93,19 @@ class ExportController {
         }
     }
 
-    private ExportJobs.Job find(String id) {
+    private ExportJobStore.Job find(String id) {
         String self = records.self();
         return jobs.find(id, self).orElseThrow(() -> MobileProblem.notFound("Export " + id));
     }
 
-    private static ExportStatus view(ExportJobs.Job job) {
-        long done = job.done.get();
-        long total = Math.max(job.total.get(), done);
-        boolean finished = "done".equals(job.status);
+    private static ExportStatus view(ExportJobStore.Job job) {
+        long done = job.done();
+        long total = Math.max(job.total(), done);
+        boolean finished = "done".equals(job.status());
         int percent = finished ? 100 : (int) Math.min(99, done * 100 / Math.max(total, 1));
-        ExportStatus.Download download = finished ? new ExportStatus.Download(MobileApi.BASE + "/exports/" + job.id
-                + "/download", job.expiresAt, job.bytes) : null;
-        return new ExportStatus(job.id, job.status, percent, done, total, job.createdAt, job.finishedAt, download,
-                job.error);
+        ExportStatus.Download download = finished ? new ExportStatus.Download(MobileApi.BASE + "/exports/" + job.id()
+                + "/download", job.expiresAt(), job.bytes()) : null;
+        return new ExportStatus(job.id(), job.status(), percent, done, total, job.createdAt(), job.finishedAt(),
+                download, job.error());
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,12 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
+import org.patientvault.mapping.dicom.DicomDataset;
+import org.patientvault.mapping.dicom.DicomPreview;
+import org.patientvault.mapping.dicom.DicomPreviewResult;
+import org.patientvault.mapping.dicom.DicomReader;
+import org.patientvault.mapping.dicom.DicomTags;
+import org.patientvault.mapping.dicom.DicomVr;
 import org.patientvault.mobile.port.CallerImages;
 import org.patientvault.mobile.port.CallerRecords;
 import org.patientvault.mobile.support.Hospitals;
@@ -47,14 +54,17 @@ import org.patientvault.mobile.timeline.TimelineItem;
  *   <li>{@code fhir/everything.json}: a {@code collection} Bundle of everything {@code Patient/$everything} returns;</li>
  *   <li>{@code fhir/<Type>.ndjson}: the same resources, one file per type, one resource per line;</li>
  *   <li>{@code dicom/<study>/<series>/<instance>.dcm}: the original instances, byte for byte;</li>
- *   <li>{@code summary.pdf}: a readable summary in the request's language.</li>
+ *   <li>{@code summary.pdf}: a readable summary in the request's language, with lab trend charts and a preview per
+ *   study (written last, after the DICOM it previews).</li>
  * </ul>
  * Heap stays flat: pages of 200 resources are spooled to part files, then copied into the zip; DICOM is streamed.
- * Only what the summary lists is kept in memory (the Patient, Organizations, Observations and ImagingStudies).
+ * Only what the summary lists is kept in memory (the Patient, Organizations, Observations and ImagingStudies), plus
+ * one instance per study while its preview is rendered (at most {@code max-preview-size}); the PNGs wait on disk.
  */
 final class ExportWriter {
 
     private static final int PAGE = 200;
+    private static final DicomPreview PREVIEW = new DicomPreview();
     private static final String ORIGINAL_DICOM = "urn:dicom:uid";
 
     private final CallerRecords records;
@@ -133,8 +143,45 @@ final class ExportWriter {
 
         try (ZipOutputStream out = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(zip), 1 << 16),
                 StandardCharsets.UTF_8)) {
+            copy(out, "fhir/everything.json", bundleFile);
+            for (Map.Entry<String, Path> e : ndjson.entrySet()) {
+                copy(out, "fhir/" + e.getKey() + ".ndjson", e.getValue());
+            }
+            long[] counter = {done};
+            Map<String, Path> previews = new HashMap<>();
+            for (ImagingStudy s : summary.studies) {
+                String uid = studyUid(s);
+                if (uid == null) {
+                    continue;
+                }
+                String[] target = previewTarget(s);
+                boolean[] taken = {false};
+                images.eachInstance(uid, (series, sop, in) -> {
+                    out.putNextEntry(new ZipEntry("dicom/" + safe(uid) + "/" + safe(series) + "/" + safe(sop)
+                            + ".dcm"));
+                    if (!taken[0] && (target == null || target[0].equals(series) && target[1].equals(sop))) {
+                        // The instance the DICOMweb preview of this series shows: read whole (bounded), written to
+                        // the zip as read, and rendered by the same renderer.
+                        taken[0] = true;
+                        int limit = (int) props.maxPreviewSize().toBytes();
+                        byte[] head = in.readNBytes(limit + 1);
+                        out.write(head);
+                        if (head.length > limit) {
+                            in.transferTo(out);
+                        } else {
+                            preview(head, work.resolve("preview-" + previews.size() + ".png"))
+                                    .ifPresent(png -> previews.put(uid, png));
+                        }
+                    } else {
+                        in.transferTo(out);
+                    }
+                    out.closeEntry();
+                    progress.done(++counter[0]);
+                });
+            }
+            // Last, so that it can show the studies' previews; zip readers do not care about the order.
             out.putNextEntry(new ZipEntry("summary.pdf"));
-            writePdf(summary, new FilterOutputStream(out) {
+            writePdf(summary, previews, new FilterOutputStream(out) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                     out.write(b, off, len);
@@ -142,30 +189,55 @@ final class ExportWriter {
 
                 @Override
                 public void close() {
-                    // the zip stays open for the next entry
+                    // the zip is closed by its own try
                 }
             });
             out.closeEntry();
-            progress.done(++done);
-            copy(out, "fhir/everything.json", bundleFile);
-            for (Map.Entry<String, Path> e : ndjson.entrySet()) {
-                copy(out, "fhir/" + e.getKey() + ".ndjson", e.getValue());
-            }
-            long[] counter = {done};
-            for (ImagingStudy s : summary.studies) {
-                String uid = studyUid(s);
-                if (uid == null) {
-                    continue;
-                }
-                images.eachInstance(uid, (series, sop, in) -> {
-                    out.putNextEntry(new ZipEntry("dicom/" + safe(uid) + "/" + safe(series) + "/" + safe(sop)
-                            + ".dcm"));
-                    in.transferTo(out);
-                    out.closeEntry();
-                    progress.done(++counter[0]);
-                });
-            }
+            progress.done(++counter[0]);
             progress.total(counter[0]);
+        }
+    }
+
+    /**
+     * The series and SOP Instance UID whose preview stands for the study: the middle instance (the DICOMweb
+     * {@code rendered} choice, {@link DicomPreview#middleIndex}) of the first series that lists instances; null when the
+     * study lists none (then the first instance streamed is used).
+     */
+    private static String[] previewTarget(ImagingStudy s) {
+        for (ImagingStudy.ImagingStudySeriesComponent se : s.getSeries()) {
+            if (!se.hasUid() || se.getInstance().isEmpty()) {
+                continue;
+            }
+            List<DicomDataset> stubs = new ArrayList<>();
+            for (ImagingStudy.ImagingStudySeriesInstanceComponent i : se.getInstance()) {
+                DicomDataset d = new DicomDataset();
+                d.putString(DicomTags.SOPInstanceUID, DicomVr.UI, i.getUid() == null ? "" : i.getUid());
+                if (i.hasNumber()) {
+                    d.putString(DicomTags.InstanceNumber, DicomVr.IS, Integer.toString(i.getNumber()));
+                }
+                stubs.add(d);
+            }
+            ImagingStudy.ImagingStudySeriesInstanceComponent middle = se.getInstance()
+                    .get(DicomPreview.middleIndex(stubs));
+            if (middle.hasUid()) {
+                return new String[] {se.getUid(), middle.getUid()};
+            }
+        }
+        return null;
+    }
+
+    /** Renders one instance as DICOMweb's {@code rendered} does; empty (never an exception) when it cannot. */
+    private static Optional<Path> preview(byte[] dicom, Path png) {
+        try {
+            DicomPreviewResult r = PREVIEW.render(new DicomReader().read(new java.io.ByteArrayInputStream(dicom)));
+            if (!r.available()) {
+                return Optional.empty();
+            }
+            Files.write(png, r.png());
+            return Optional.of(png);
+        } catch (IOException | RuntimeException e) {
+            // A record that cannot be previewed is still exported; the PDF says "no preview".
+            return Optional.empty();
         }
     }
 
@@ -220,7 +292,7 @@ final class ExportWriter {
         }
     }
 
-    private void writePdf(Summary s, OutputStream out) throws IOException {
+    private void writePdf(Summary s, Map<String, Path> previews, OutputStream out) throws IOException {
         try (SummaryPdf pdf = new SummaryPdf(props.font())) {
             pdf.title(texts.text("export.pdf.title"));
             pdf.text(texts.text("export.pdf.generated", Instant.now().toString()));
@@ -284,6 +356,7 @@ final class ExportWriter {
             if (listed == 0) {
                 pdf.text(texts.text("export.pdf.none"));
             }
+            trends(pdf, newest);
             pdf.heading(texts.text("export.pdf.imaging"));
             if (s.studies.isEmpty()) {
                 pdf.text(texts.text("export.pdf.none"));
@@ -298,12 +371,61 @@ final class ExportWriter {
                     }
                 });
                 modalities.remove(null);
-                pdf.text((st.hasStarted() ? st.getStartedElement().getValueAsString().substring(0, 10) + "  " : "")
-                        + String.join("/", modalities) + (st.hasDescription() ? " " + st.getDescription() : "")
-                        + "  " + texts.text("export.pdf.series", st.getSeries().size(), instanceCount(st))
-                        + "  " + hospital(st) + "  UID " + studyUid(st));
+                String uid = studyUid(st);
+                List<String> caption = List.of(
+                        (st.hasStarted() ? st.getStartedElement().getValueAsString().substring(0, 10) + "  " : "")
+                                + String.join("/", modalities) + (st.hasDescription() ? " " + st.getDescription() : ""),
+                        texts.text("export.pdf.series", st.getSeries().size(), instanceCount(st)),
+                        hospital(st),
+                        "UID " + uid);
+                Path png = uid == null ? null : previews.get(uid);
+                boolean shown = false;
+                if (png != null) {
+                    try {
+                        pdf.image(Files.readAllBytes(png), 110, caption);
+                        shown = true;
+                    } catch (IOException unreadable) {
+                        // fall through to the text line
+                    }
+                }
+                if (!shown) {
+                    pdf.text(String.join("  ", caption) + "  (" + texts.text("export.pdf.noPreview") + ")");
+                }
             }
             pdf.save(out);
+        }
+    }
+
+    /**
+     * One chart per lab analyte (LOINC) with a numeric result: the values in the analyte's canonical UCUM unit (as the
+     * trend route shows them), by date, and the newest reference range converted into that unit as a band. The
+     * analytes with the most results come first, at most {@code max-charts}.
+     */
+    private void trends(SummaryPdf pdf, List<Observation> newestFirst) throws IOException {
+        Map<String, List<Observation>> byLoinc = new LinkedHashMap<>();
+        for (Observation o : newestFirst) {
+            String loinc = RecordViews.loinc(o.getCode());
+            if (loinc != null && "lab".equals(RecordViews.kindOf(o)) && when(o) != null) {
+                byLoinc.computeIfAbsent(loinc, k -> new ArrayList<>()).add(o);
+            }
+        }
+        List<TrendChart> charts = new ArrayList<>();
+        for (Map.Entry<String, List<Observation>> e : byLoinc.entrySet()) {
+            TrendChart.of(e.getKey(), e.getValue(), views).ifPresent(charts::add);
+        }
+        pdf.heading(texts.text("export.pdf.trends"));
+        if (charts.isEmpty() || props.maxCharts() == 0) {
+            pdf.text(texts.text("export.pdf.none"));
+            return;
+        }
+        charts.sort(Comparator.comparingInt((TrendChart c) -> -c.points().size()).thenComparing(TrendChart::loinc));
+        for (TrendChart c : charts.subList(0, Math.min(charts.size(), props.maxCharts()))) {
+            Observation sample = byLoinc.get(c.loinc()).get(0);
+            pdf.chart(texts.text("export.pdf.trendChart", views.title(sample.getCode(), c.loinc()), c.unit()),
+                    c.points(), c.low(), c.high());
+        }
+        if (charts.size() > props.maxCharts()) {
+            pdf.text(texts.text("export.pdf.trendsTruncated", props.maxCharts()));
         }
     }
 

@@ -2,12 +2,12 @@ package org.patientvault.mobile.share;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import org.patientvault.mobile.port.ShareLinkStore;
 import org.springframework.stereotype.Component;
 
 /**
  * Every access to a share link (manifest requests, right or wrong passcode, and file fetches), for the patient's
- * usage ledger. Held in memory, like the links themselves: a restart forgets both (docs/mobile-api.md).
+ * usage ledger. Kept in the {@link ShareLinkStore} beside the links, so it survives restarts (docs/mobile-api.md).
  */
 @Component
 public class ShareAccessLog {
@@ -23,14 +23,20 @@ public class ShareAccessLog {
                          String outcome, int resources, String recipient) {
     }
 
-    private final List<Access> accesses = new CopyOnWriteArrayList<>();
+    private final ShareLinkStore store;
 
-    void record(Access access) {
-        accesses.add(access);
+    ShareAccessLog(ShareLinkStore store) {
+        this.store = store;
     }
 
-    /** The accesses to {@code owner}'s links, oldest first. */
+    void record(Access a) {
+        store.recordAccess(new ShareLinkStore.Access(a.id(), a.owner(), a.linkId(), a.label(), a.when(), a.action(),
+                a.outcome(), a.resources(), a.recipient()));
+    }
+
+    /** The accesses to {@code owner}'s links, oldest first. Cost: one indexed query. */
     public List<Access> of(String owner) {
-        return accesses.stream().filter(a -> a.owner().equals(owner)).toList();
+        return store.accesses(owner).stream().map(a -> new Access(a.id(), a.owner(), a.linkId(), a.label(), a.when(),
+                a.action(), a.outcome(), a.resources(), a.recipient())).toList();
     }
 }

@@ -10,9 +10,6 @@ import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.DirectEncrypter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -27,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import org.hl7.fhir.r4.model.Bundle;
@@ -36,81 +32,38 @@ import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.patientvault.mobile.port.CallerRecords;
+import org.patientvault.mobile.port.ShareLinkStore;
 import org.patientvault.mobile.support.MobileProblem;
 import org.patientvault.mobile.support.Records;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
- * SMART Health Links of the patients of this process. A link's content is read <em>as the patient</em> when the link
- * is made (through the ports, so the guarded {@code /fhir} path decides what is in it), encrypted once as a JWE
- * ({@code dir}/{@code A256GCM}, the key only in the {@code shlink:/} payload) and kept on disk; the public manifest
- * endpoint hands out short-lived locations of that file after the passcode check. Links live in memory: a restart
- * ends them (they fail closed, 404).
+ * SMART Health Links. A link's content is read <em>as the patient</em> when the link is made (through the ports, so
+ * the guarded {@code /fhir} path decides what is in it) and encrypted once as a JWE ({@code dir}/{@code A256GCM},
+ * the key only in the {@code shlink:/} payload, never stored). The link, its ciphertext, the passcode hash and attempt
+ * counter, the file grants and the access log are kept in the {@link ShareLinkStore} (PostgreSQL in the vault), so
+ * links survive restarts and every instance answers alike; the public manifest endpoint hands out short-lived
+ * locations of the content after the passcode check.
  */
 @Service
 class ShareLinks {
 
     private static final int PBKDF2_ROUNDS = 20_000;
     private static final int FHIR_PAGE = 200;
-
-    /** One link. {@code remaining} and {@code active} change only under the link's lock. */
-    static final class Link {
-        final String id = UUID.randomUUID().toString();
-        final String manifestId = random(32);
-        final byte[] key;
-        final String owner;
-        final byte[] salt;
-        final byte[] passcodeHash;
-        final Instant expiresAt;
-        final String label;
-        final ShareLinkView view;
-        final Path file;
-        final int resources;
-        int remaining;
-        volatile boolean active = true;
-
-        Link(String owner, byte[] key, byte[] salt, byte[] passcodeHash, Instant expiresAt, String label,
-             Path file, int resources, int attempts, java.util.function.Function<Link, ShareLinkView> view) {
-            this.owner = owner;
-            this.key = key;
-            this.salt = salt;
-            this.passcodeHash = passcodeHash;
-            this.expiresAt = expiresAt;
-            this.label = label;
-            this.file = file;
-            this.resources = resources;
-            this.remaining = attempts;
-            this.view = view.apply(this);
-        }
-
-        boolean live() {
-            return active && Instant.now().isBefore(expiresAt);
-        }
-    }
-
-    /** A manifest's file location. */
-    record FileGrant(Link link, Instant expiresAt) {
-    }
-
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Map<String, Link> byId = new ConcurrentHashMap<>();
-    private final Map<String, Link> byManifest = new ConcurrentHashMap<>();
-    private final Map<String, FileGrant> files = new ConcurrentHashMap<>();
     private final Records records;
     private final ShareProperties props;
     private final ShareAccessLog log;
+    private final ShareLinkStore store;
     private final ObjectMapper json;
-    private final Path dir;
 
-    ShareLinks(Records records, ShareProperties props, ShareAccessLog log, ObjectMapper json) throws IOException {
+    ShareLinks(Records records, ShareProperties props, ShareAccessLog log, ShareLinkStore store, ObjectMapper json) {
         this.records = records;
         this.props = props;
         this.log = log;
+        this.store = store;
         this.json = json;
-        this.dir = Files.createTempDirectory("patient-vault-shl");
-        dir.toFile().deleteOnExit();
     }
 
     /** Makes a link of the caller's records; 422 for bad terms, 404 for a study or report the caller cannot read. */
@@ -152,7 +105,7 @@ class ShareLinks {
         if (req.label() != null && req.label().length() > 80) {
             errors.put("label", "at most 80 characters");
         }
-        if (byId.values().stream().filter(l -> l.owner.equals(self) && l.live()).count() >= props.maxLinks()) {
+        if (store.countLive(self, Instant.now()) >= props.maxLinks()) {
             errors.put("links", "at most " + props.maxLinks() + " live share links; revoke one first");
         }
         if (!errors.isEmpty()) {
@@ -163,47 +116,34 @@ class ShareLinks {
         RANDOM.nextBytes(key);
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
-        Path file;
+        String jwe;
         try {
-            JWEObject jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A256GCM)
+            JWEObject object = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A256GCM)
                     .contentType("application/fhir+json").build(),
                     new Payload(FhirContext.forR4Cached().newJsonParser().encodeResourceToString(content)));
-            jwe.encrypt(new DirectEncrypter(key));
-            file = Files.createTempFile(dir, "shl-", ".jwe");
-            Files.writeString(file, jwe.serialize(), StandardCharsets.US_ASCII);
-        } catch (JOSEException | IOException e) {
-            throw new IllegalStateException("the share link's file could not be written", e);
+            object.encrypt(new DirectEncrypter(key));
+            jwe = object.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("the share link's content could not be encrypted", e);
         }
-        Instant expires = Instant.now().plus(days, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
-        Link link = new Link(self, key, salt, hash(req.passcode(), salt), expires, req.label(), file,
-                content.getEntry().size(), props.maxPasscodeAttempts(),
-                l -> {
-                    String uri = shlink(manifestBase + l.manifestId, l.key, expires, req.label());
-                    return new ShareLinkView(l.id, uri, expires.toString(), what,
-                            studies.isEmpty() ? null : List.copyOf(studies),
-                            reports.isEmpty() ? null : List.copyOf(reports), content.getEntry().size(), req.label(),
-                            "data:image/png;base64," + Base64.getEncoder().encodeToString(QrCode.png(uri, 6)));
-                });
-        byId.put(link.id, link);
-        byManifest.put(link.manifestId, link);
-        return link.view;
+        Instant now = Instant.now();
+        Instant expires = now.plus(days, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        ShareLinkStore.Link link = new ShareLinkStore.Link(UUID.randomUUID().toString(), random(32), self, salt,
+                hash(req.passcode(), salt), now, expires, req.label(), content.getEntry().size(),
+                props.maxPasscodeAttempts(), true);
+        store.create(link, jwe);
+        String uri = shlink(manifestBase + link.manifestId(), key, expires, req.label());
+        return new ShareLinkView(link.id(), uri, expires.toString(), what,
+                studies.isEmpty() ? null : List.copyOf(studies), reports.isEmpty() ? null : List.copyOf(reports),
+                content.getEntry().size(), req.label(),
+                "data:image/png;base64," + Base64.getEncoder().encodeToString(QrCode.png(uri, 6)));
     }
 
     /** Ends the caller's link: the next manifest or file request gets 404. Unknown or foreign: 404. */
     void revoke(String id) {
         String self = records.self();
-        Link link = id == null ? null : byId.get(id);
-        if (link == null || !link.owner.equals(self)) {
+        if (id == null || id.length() > 64 || !store.revoke(id, self)) {
             throw MobileProblem.notFound("Share link " + id);
-        }
-        synchronized (link) {
-            link.active = false;
-        }
-        files.values().removeIf(g -> g.link() == link);
-        try {
-            Files.deleteIfExists(link.file);
-        } catch (IOException ignored) {
-            // the link is dead either way; the file is in a temp directory
         }
     }
 
@@ -212,53 +152,46 @@ class ShareLinks {
     }
 
     /**
-     * Checks the passcode (one attempt counted under the link's lock, so parallel guesses cannot exceed the lifetime
-     * limit) and grants a file location; empty for an unknown, expired, revoked or exhausted link.
+     * Checks the passcode and grants a file location; a wrong one is counted by the store in one atomic write, so
+     * parallel guesses on any number of instances cannot exceed the lifetime limit. Empty for an unknown, expired,
+     * revoked or exhausted link.
      */
     Optional<Manifest> manifest(String manifestId, String passcode, String recipient) {
-        Link link = manifestId == null ? null : byManifest.get(manifestId);
-        if (link == null) {
+        Instant now = Instant.now();
+        ShareLinkStore.Link link = manifestId == null || manifestId.length() > 64 ? null
+                : store.byManifest(manifestId).orElse(null);
+        if (link == null || !link.live(now)) {
             return Optional.empty();
         }
-        synchronized (link) {
-            if (!link.live()) {
-                return Optional.empty();
+        boolean right = passcode != null && passcode.length() <= 64
+                && MessageDigest.isEqual(hash(passcode, link.salt()), link.passcodeHash());
+        if (!right) {
+            Optional<Integer> remaining = store.countWrongPasscode(manifestId, now);
+            if (remaining.isEmpty()) {
+                return Optional.empty(); // exhausted (or revoked) by another request meanwhile
             }
-            boolean right = passcode != null && passcode.length() <= 64
-                    && MessageDigest.isEqual(hash(passcode, link.salt), link.passcodeHash);
-            if (!right) {
-                link.remaining--;
-                if (link.remaining <= 0) {
-                    link.active = false;
-                }
-                log.record(access(link, "manifest", "denied", 0, recipient));
-                return Optional.of(new Manifest(false, Math.max(link.remaining, 0), null, link.label));
-            }
+            log.record(access(link, "manifest", "denied", 0, recipient));
+            return Optional.of(new Manifest(false, remaining.get(), null, link.label()));
         }
         String token = random(32);
-        Instant until = Instant.now().plus(props.fileTtl());
-        files.put(token, new FileGrant(link, until.isAfter(link.expiresAt) ? link.expiresAt : until));
+        Instant until = now.plus(props.fileTtl());
+        store.grant(token, link.id(), until.isAfter(link.expiresAt()) ? link.expiresAt() : until);
         log.record(access(link, "manifest", "success", 0, recipient));
-        return Optional.of(new Manifest(true, link.remaining, token, link.label));
+        return Optional.of(new Manifest(true, link.remaining(), token, link.label()));
     }
 
     /** The JWE of a granted location while it and its link are valid. */
-    Optional<String> file(String token) throws IOException {
-        FileGrant grant = token == null ? null : files.get(token);
-        if (grant == null || !grant.link().live() || Instant.now().isAfter(grant.expiresAt())) {
-            if (grant != null) {
-                files.remove(token);
-            }
-            return Optional.empty();
-        }
-        String jwe = Files.readString(grant.link().file, StandardCharsets.US_ASCII);
-        log.record(access(grant.link(), "file", "success", grant.link().resources, null));
-        return Optional.of(jwe);
+    Optional<String> file(String token) {
+        Optional<ShareLinkStore.Link> link = token == null || token.length() > 64 ? Optional.empty()
+                : store.granted(token, Instant.now());
+        Optional<String> jwe = link.flatMap(l -> store.content(l.id()));
+        jwe.ifPresent(j -> log.record(access(link.get(), "file", "success", link.get().resources(), null)));
+        return jwe;
     }
 
-    private static ShareAccessLog.Access access(Link link, String action, String outcome, int resources,
-                                                String recipient) {
-        return new ShareAccessLog.Access(UUID.randomUUID().toString(), link.owner, link.id, link.label,
+    private static ShareAccessLog.Access access(ShareLinkStore.Link link, String action, String outcome,
+                                                int resources, String recipient) {
+        return new ShareAccessLog.Access(UUID.randomUUID().toString(), link.owner(), link.id(), link.label(),
                 Instant.now(), action, outcome, resources,
                 recipient == null ? null : recipient.substring(0, Math.min(recipient.length(), 80)));
     }

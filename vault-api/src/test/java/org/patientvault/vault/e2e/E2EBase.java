@@ -99,14 +99,14 @@ abstract class E2EBase {
 
     /**
      * Stores a one-instance CT study (8×8 pixels, written with fhir-mapping's DicomWriter) whose header names the
-     * patient by resident ID (Other Patient IDs Sequence), by STOW-RS as {@code caller}.
+     * patient by resident ID (Other Patient IDs Sequence), by STOW-RS as {@code caller}; returns the Part-10 bytes sent.
      */
-    void storeStudy(String caller, String study, String residentId) throws Exception {
-        storeStudy(caller, study, residentId, false);
+    byte[] storeStudy(String caller, String study, String residentId) throws Exception {
+        return storeStudy(caller, study, residentId, false);
     }
 
     /** As above; {@code research} adds the CT acquisition attributes research needs (a high quality score). */
-    void storeStudy(String caller, String study, String residentId, boolean research) throws Exception {
+    byte[] storeStudy(String caller, String study, String residentId, boolean research) throws Exception {
         DicomDataset ds = new DicomDataset();
         if (research) {
             ds.putString(DicomTags.SliceThickness, DicomVr.DS, "1.25");
@@ -163,6 +163,7 @@ abstract class E2EBase {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return dicom;
     }
 
     static String id(Bundle response, int entry) {

@@ -19,6 +19,7 @@ import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.util.Base64;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -45,6 +46,76 @@ final class KeycloakTokens {
         }
         return tokenFor("vault", Map.of("grant_type", "client_credentials", "client_id", caller,
                 "client_secret", caller + "-secret"));
+    }
+
+    /**
+     * A user's token as a patient app gets it: the authorization code flow with PKCE (S256) on the public client
+     * {@code clientId} (e.g. {@code vault-mobile}), through Keycloak's own login form. No browser: the test fetches the
+     * authorization endpoint, posts the form it is given (with Keycloak's session cookies), takes the code from the redirect
+     * (not followed; the redirect URI is a loopback address the realm allows) and redeems it with the verifier.
+     *
+     * @return the token endpoint's JSON (access_token, refresh_token, ...)
+     */
+    static JsonNode authorizationCodeWithPkce(String clientId, String username, String password) throws Exception {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        String redirect = "http://127.0.0.1:9/callback";
+        String state = UUID.randomUUID().toString();
+        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        URI authorize = URI.create(ISSUER + "/protocol/openid-connect/auth?response_type=code&scope=openid"
+                + "&client_id=" + enc(clientId) + "&redirect_uri=" + enc(redirect) + "&state=" + state
+                + "&code_challenge=" + challenge + "&code_challenge_method=S256");
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(authorize).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        java.util.regex.Matcher form = java.util.regex.Pattern.compile("id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"")
+                .matcher(page.body());
+        if (page.statusCode() != 200 || !form.find()) {
+            throw new IllegalStateException("Keycloak's login page for " + clientId + " answered "
+                    + page.statusCode() + " without a login form");
+        }
+        // Keycloak marks its session cookies Secure; Java's CookieManager would not send those over plain http to
+        // 127.0.0.1 (a browser treats loopback as secure), so they are carried by hand.
+        String cookies = page.headers().allValues("Set-Cookie").stream().map(c -> c.split(";", 2)[0])
+                .collect(Collectors.joining("; "));
+        HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(form.group(1)
+                                .replace("&amp;", "&")))
+                        .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookies)
+                        .POST(HttpRequest.BodyPublishers.ofString("username=" + enc(username) + "&password="
+                                + enc(password) + "&credentialId=")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String location = login.headers().firstValue("Location").orElse("");
+        if (login.statusCode() != 302 || !location.startsWith(redirect)) {
+            throw new IllegalStateException("Keycloak did not redirect " + username + " back to the app: "
+                    + login.statusCode());
+        }
+        Map<String, String> query = new java.util.HashMap<>();
+        for (String kv : URI.create(location).getRawQuery().split("&")) {
+            String[] p = kv.split("=", 2);
+            query.put(p[0], java.net.URLDecoder.decode(p.length > 1 ? p[1] : "", StandardCharsets.UTF_8));
+        }
+        if (!state.equals(query.get("state")) || query.get("code") == null) {
+            throw new IllegalStateException("the redirect carries no code for this state");
+        }
+        String body = "grant_type=authorization_code&client_id=" + enc(clientId) + "&code=" + enc(query.get("code"))
+                + "&redirect_uri=" + enc(redirect) + "&code_verifier=" + enc(verifier);
+        return JSON.readTree(send(HttpRequest.newBuilder(URI.create(ISSUER + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build()));
+    }
+
+    /** A fresh access token from a refresh token of the same public client. */
+    static JsonNode refresh(String clientId, String refreshToken) throws Exception {
+        return JSON.readTree(send(HttpRequest.newBuilder(URI.create(ISSUER + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&client_id=" + enc(clientId)
+                        + "&refresh_token=" + enc(refreshToken))).build()));
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     /** A real Keycloak token of the vault realm issued to admin-cli: valid signature, wrong audience. */
