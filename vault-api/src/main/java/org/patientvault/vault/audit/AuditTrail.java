@@ -204,8 +204,11 @@ public class AuditTrail implements ConsentAuditSink {
         return ev;
     }
 
-    /** The patient the event is about, and what of their record it concerned (e.g. "Observation×3"). */
-    private static void patientEntity(AuditEvent ev, String patient, Map<String, Integer> types) {
+    /**
+     * The patient the event is about, and what of their record it concerned (e.g. "Observation×3", with one
+     * detail per type and count): how every per-patient event of the vault names its patient.
+     */
+    public static void patientEntity(AuditEvent ev, String patient, Map<String, Integer> types) {
         AuditEvent.AuditEventEntityComponent entity = ev.addEntity().setWhat(new Reference("Patient/" + patient))
                 .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
                 .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
@@ -218,7 +221,8 @@ public class AuditTrail implements ConsentAuditSink {
         }
     }
 
-    private static AuditEvent base(AuditEvent.AuditEventAction action, AuditEvent.AuditEventOutcome outcome) {
+    /** A new AuditEvent recorded now by the vault (the source every event of the vault names). */
+    public static AuditEvent base(AuditEvent.AuditEventAction action, AuditEvent.AuditEventOutcome outcome) {
         AuditEvent ev = new AuditEvent();
         ev.setAction(action);
         ev.setRecorded(new Date());
@@ -229,7 +233,8 @@ public class AuditTrail implements ConsentAuditSink {
         return ev;
     }
 
-    private void save(AuditEvent ev) {
+    /** Stores an event as the system; a failure is logged loudly and never fails the caller. */
+    public void save(AuditEvent ev) {
         try {
             daos.getResourceDao(AuditEvent.class).create(ev, new SystemRequestDetails());
         } catch (RuntimeException e) {

@@ -419,23 +419,4 @@ class CohortE2EIT extends E2EBase {
         assertThat(callbacks).as("the firm's endpoint heard of the withdrawal").anyMatch(c -> c.contains(pseudonym)
                 && c.contains("\"release\":2"));
     }
-
-    private HttpResponse<String> send(String token, String method, String path, String body, String... headers)
-            throws Exception {
-        String url = path.startsWith("http") ? path : "http://localhost:" + port + "/fhir/" + path;
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url.replace("|", "%7C")))
-                .header("Accept", JSON);
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        if (body == null) {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            b.header("Content-Type", JSON).method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
 }

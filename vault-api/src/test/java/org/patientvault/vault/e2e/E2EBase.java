@@ -174,7 +174,9 @@ abstract class E2EBase {
         return send(KeycloakTokens.token(caller), "GET", path, null);
     }
 
-    HttpResponse<String> send(String token, String method, String path, String body) throws Exception {
+    /** @param headers name, value pairs */
+    HttpResponse<String> send(String token, String method, String path, String body, String... headers)
+            throws Exception {
         // Paths starting with "/" are outside /fhir (e.g. /dicomweb/...).
         String url = (path.startsWith("http") ? path : path.startsWith("/") ? "http://localhost:" + port + path
                 : "http://localhost:" + port + "/fhir/" + path)
@@ -182,6 +184,9 @@ abstract class E2EBase {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Accept", JSON);
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
         }
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
