@@ -130,6 +130,13 @@ class CohortBuilder implements DisposableBean {
         t.setDaemon(true);
         return t;
     });
+    /** Expired files go within the hour even when nobody polls or kicks off (they also go on those events). */
+    private final java.util.concurrent.ScheduledExecutorService sweeper =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "cohort-expiry");
+                t.setDaemon(true);
+                return t;
+            });
 
     CohortBuilder(FhirContext fhir, DaoRegistry daos, ConsentStore consents, CohortStore store,
                   CohortRequests requests, CohortProperties props, CohortLedger ledger, CohortCallbacks callbacks,
@@ -145,6 +152,15 @@ class CohortBuilder implements DisposableBean {
         this.instances = instances;
         this.objects = objects;
         this.zone = vault.zone();
+        sweeper.scheduleWithFixedDelay(this::expireQuietly, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
+    }
+
+    private void expireQuietly() {
+        try {
+            expire();
+        } catch (RuntimeException e) {
+            LOG.warn("Sweeping expired cohort files failed: {}", e.toString());
+        }
     }
 
     /** What a build needs besides the stored rows: the parsed request and where its files will be served. */
@@ -157,6 +173,7 @@ class CohortBuilder implements DisposableBean {
 
     @Override
     public void destroy() {
+        sweeper.shutdownNow();
         worker.shutdownNow();
     }
 
@@ -216,8 +233,9 @@ class CohortBuilder implements DisposableBean {
             }
             done++;
             if (done % 10 == 0) {
+                // Percent only: a count here would tell the firm how many patients consented.
                 store.progress(release.id(), 5 + (45 * done / Math.max(1, candidates.size())),
-                        "selecting: " + done + " of the consenting patients considered");
+                        "selecting the eligible patients");
             }
         }
 
@@ -304,8 +322,7 @@ class CohortBuilder implements DisposableBean {
                             in.consentVersions())));
                     countsByPatient.put(in.patientId(), counts);
                 }
-                store.progress(release.id(), 50 + (45 * to / released.size()),
-                        "de-identifying: " + to + " of " + released.size() + " patients written");
+                store.progress(release.id(), 50 + (45 * to / released.size()), "de-identifying and writing files");
             }
 
             // Who was released before and is no longer eligible: the firm must delete them.
