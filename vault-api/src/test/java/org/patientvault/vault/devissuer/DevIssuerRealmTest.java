@@ -22,7 +22,7 @@ class DevIssuerRealmTest {
         assertThat(realm.name()).isEqualTo("vault");
         assertThat(realm.accessTokenLifespan()).hasSeconds(300);
         assertThat(realm.clients()).extracting(DevRealm.Client::clientId).containsExactly("vault-mobile", "vault-web",
-                "vault-cli", "hosp-beijing", "hosp-shanghai", "clinic-rural", "ai-lab");
+                "vault-cli", "hosp-beijing", "hosp-shanghai", "clinic-rural", "ai-lab", "ai-beta");
         assertThat(realm.loginUsers()).extracting(DevRealm.User::username)
                 .containsExactly("alice", "bob", "vault-admin");
         DevRealm.User alice = realm.user("alice").orElseThrow();
@@ -32,6 +32,7 @@ class DevIssuerRealmTest {
         assertThat(alice.realmRoles()).contains("patient");
         assertThat(realm.serviceAccountOf("hosp-shanghai").orElseThrow().id())
                 .isEqualTo("5a000000-0000-4000-8000-000000000005");
+        assertThat(realm.serviceAccountOf("ai-beta").orElseThrow().realmRoles()).contains("ai-firm");
         assertThat(realm.serviceAccountOf("vault-web")).isEmpty();
         DevRealm.Client beijing = realm.client("hosp-beijing").orElseThrow();
         assertThat(beijing.audiences()).containsExactly("vault-api");
