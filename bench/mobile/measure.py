@@ -50,7 +50,12 @@ def user_token(base, user, password):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
 
     def go(url, data=None):
+        if url is None:
+            raise SystemExit(f"login as {user}: a step answered without a redirect")
         req = urllib.request.Request(url if url.startswith("http") else base + url, data=data)
+        # a browser's Accept: without it Spring Security answers 401 instead of redirecting to the login page
+        req.add_header("Accept", "application/json" if url.endswith("/oauth2/token")
+                       else "text/html,application/xhtml+xml")
         if data is not None:
             req.add_header("Content-Type", "application/x-www-form-urlencoded")
         try:
@@ -66,16 +71,18 @@ def user_token(base, user, password):
                                 "scope": "openid", "state": state, "code_challenge": challenge,
                                 "code_challenge_method": "S256"})
     st, h, _ = go("/oauth2/authorize?" + q)
-    st, h, page = go(h["Location"])
+    st, h, page = go(h.get("Location"))
     m = re.search(r'name="_csrf"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="_csrf"', page)
     csrf = m.group(1) or m.group(2)
     st, h, _ = go("/login", urllib.parse.urlencode({"username": user, "password": password, "_csrf": csrf}).encode())
-    loc = h["Location"]
+    loc = h.get("Location")
     for _ in range(5):
-        if loc.startswith(REDIRECT):
+        if loc is None or loc.startswith(REDIRECT):
             break
         st, h, _ = go(loc)
-        loc = h["Location"]
+        loc = h.get("Location")
+    if loc is None or "code=" not in loc:
+        raise SystemExit(f"login as {user}: no authorization code (HTTP {st})")
     code = urllib.parse.parse_qs(urllib.parse.urlparse(loc).query)["code"][0]
     st, h, body = go("/oauth2/token", urllib.parse.urlencode({
         "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "client_id": WEB_CLIENT,

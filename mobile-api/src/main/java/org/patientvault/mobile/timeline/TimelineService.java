@@ -11,12 +11,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import jakarta.annotation.PreDestroy;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Resource;
+import org.patientvault.mobile.port.CallerContexts;
 import org.patientvault.mobile.support.Cursor;
 import org.patientvault.mobile.support.Hospitals;
 import org.patientvault.mobile.support.MobileProblem;
@@ -30,10 +38,11 @@ import org.springframework.stereotype.Service;
  *
  * <p>Cost of a page of {@code n}: per FHIR type, a search sorted by its clinical date that starts at the cursor
  * ({@code _sort=-date}, {@code date=le<cursor time>}, {@code _count=n+1}), followed only while records of one instant
- * straddle its pages; the types' heads are merged here. The hospital and date filters are part of those searches. The
- * first page's searches also count every match ({@code _total=accurate}); a later page counts with one
- * {@code _summary=count} search per type. Records without a clinical date (FHIR sorts them last and a date bound
- * leaves them out) come from one {@code :missing} search per type, usually empty. So a page costs O(n) records read,
+ * straddle its pages; the types' heads are merged here. The hospital and date filters are part of those searches.
+ * Totals are counted by the database: the first page's sorted searches count ({@code _total=accurate}), a later page
+ * adds one {@code _summary=count} per type; without a date range, one more count per type of the records with a
+ * clinical date tells whether any have none (FHIR sorts those last and a date bound leaves them out), and only then
+ * are those read. The first requests of a page run at once, each as the caller. So a page costs O(n) records read,
  * not O(history). The text filter and a lab-only or checkup-only view are not FHIR searches: they read every record of
  * the kinds, bounded by {@code vault.mobile.max-records} each, as one sorted list. Pages stay consistent while records
  * arrive (see {@link Cursor}).
@@ -43,12 +52,29 @@ class TimelineService {
 
     static final Set<String> KINDS = Set.of("lab", "checkup", "imaging", "report");
 
+    /** Concurrent first reads of one page: a few in-process FHIR requests at a time, never more than this. */
+    private static final int READERS = 4;
+
     private final Records records;
     private final RecordViews views;
+    private final CallerContexts contexts;
+    private final ExecutorService pool;
 
-    TimelineService(Records records, RecordViews views) {
+    TimelineService(Records records, RecordViews views, CallerContexts contexts) {
         this.records = records;
         this.views = views;
+        this.contexts = contexts;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(READERS, r -> {
+            Thread t = new Thread(r, "timeline-read-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @PreDestroy
+    void close() {
+        pool.shutdownNow();
     }
 
     /** Filters as the client sent them; null for none. */
@@ -116,13 +142,34 @@ class TimelineService {
         if (filters.needsScan()) {
             return scanned(filters, after, limit);
         }
-        List<Source> sources = new ArrayList<>();
         List<Kind> kinds = kinds(filters);
+        boolean dateRange = filters.from() != null || filters.to() != null;
+        // Per type, at once: the first sorted page; every match counted (on the first page the sorted search counts
+        // them itself); without a date range, the dated ones counted too, so that records without a clinical date
+        // are looked for only when there are some.
+        List<Supplier<Bundle>> calls = new ArrayList<>();
         for (Kind k : kinds) {
-            sources.add(new Sorted(k, filters, after, limit + 1));
+            Map<String, List<String>> sorted = k.sorted(filters, after, limit + 1);
+            calls.add(() -> records.port().search(k.type().getSimpleName(), sorted));
+            if (after != null) {
+                Map<String, List<String>> all = k.count(filters, false);
+                calls.add(() -> records.port().search(k.type().getSimpleName(), all));
+            }
+            if (!dateRange) {
+                Map<String, List<String>> dated = k.count(filters, true);
+                calls.add(() -> records.port().search(k.type().getSimpleName(), dated));
+            }
         }
-        if (filters.from() == null && filters.to() == null) {
-            for (Kind k : kinds) {
+        List<Bundle> answers = concurrently(calls);
+        List<Source> sources = new ArrayList<>();
+        int total = 0;
+        int at = 0;
+        for (Kind k : kinds) {
+            Bundle first = answers.get(at++);
+            int all = after == null ? total(first) : total(answers.get(at++));
+            total += all;
+            sources.add(new Sorted(k, filters, after, first));
+            if (!dateRange && all > total(answers.get(at++))) {
                 sources.add(undated(k, filters, after));
             }
         }
@@ -142,11 +189,45 @@ class TimelineService {
             }
             page.add(best.poll());
         }
-        int total = 0;
-        for (int i = 0; i < kinds.size(); i++) {
-            total += after == null ? ((Sorted) sources.get(i)).total() : count(kinds.get(i), filters);
-        }
         return assemble(page, limit, total, false);
+    }
+
+    private static int total(Bundle b) {
+        return b.hasTotal() ? b.getTotal() : 0;
+    }
+
+    /**
+     * Runs one page's independent port calls at once, each as the caller on a small pool (every call is one
+     * in-process FHIR request through the same authorization, consent and audit), and returns their answers in order.
+     * A refusal is rethrown as it was raised.
+     */
+    private <T> List<T> concurrently(List<Supplier<T>> calls) {
+        CallerContexts.Captured caller = contexts.capture();
+        List<Future<T>> futures = new ArrayList<>();
+        for (Supplier<T> call : calls) {
+            futures.add(pool.submit(() -> {
+                List<T> out = new ArrayList<>(1);
+                caller.run(() -> out.add(call.get()));
+                return out.get(0);
+            }));
+        }
+        List<T> answers = new ArrayList<>();
+        try {
+            for (Future<T> f : futures) {
+                answers.add(f.get());
+            }
+        } catch (ExecutionException e) {
+            futures.forEach(f -> f.cancel(true));
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the timeline", e);
+        }
+        return answers;
     }
 
     /**
@@ -194,19 +275,11 @@ class TimelineService {
         return out;
     }
 
-    /** How many records of a kind match the filters in all: a count query, no record is read. */
-    private int count(Kind k, Filters f) {
-        Map<String, List<String>> p = k.params(f);
-        p.remove("_sort");
-        p.put("_summary", List.of("count"));
-        Bundle b = records.port().search(k.type().getSimpleName(), p);
-        return b.hasTotal() ? b.getTotal() : 0;
-    }
-
     /**
      * The records of a kind that have no clinical date: FHIR's date sort puts them last, and a date bound leaves them
-     * out, while the timeline places them by when they were issued or stored. Usually none, so one search that
-     * returns nothing; they are read whole (bounded) and sorted here.
+     * out, while the timeline places them by when they were issued or stored. Read (whole, bounded, sorted here) only
+     * when the counts say there are some: HAPI answers {@code :missing} without an index of missing values, which is
+     * slow (seconds on the benchmark's 50 patients).
      */
     private Source undated(Kind k, Filters f, Cursor after) {
         Map<String, List<String>> p = k.params(f);
@@ -240,6 +313,34 @@ class TimelineService {
 
         String dateParam() {
             return dateParam;
+        }
+
+        /** The sorted search of a page: from the cursor on, {@code chunk} at a time; the first page counts too. */
+        Map<String, List<String>> sorted(Filters f, Cursor after, int chunk) {
+            Map<String, List<String>> p = params(f);
+            p.put("_count", List.of(Integer.toString(chunk)));
+            if (after == null) {
+                // every match counted by the database (the patient's own count: no record is read)
+                p.put("_total", List.of("accurate"));
+            } else {
+                List<String> dates = new ArrayList<>(p.getOrDefault(dateParam, List.of()));
+                dates.add("le" + Instant.ofEpochMilli(after.epochMillis()));
+                p.put(dateParam, dates);
+            }
+            return p;
+        }
+
+        /** A count of the matches ({@code _summary=count}: no record is read); {@code dated}: only those with a date. */
+        Map<String, List<String>> count(Filters f, boolean dated) {
+            Map<String, List<String>> p = params(f);
+            p.remove("_sort");
+            p.put("_summary", List.of("count"));
+            if (dated) {
+                List<String> dates = new ArrayList<>(p.getOrDefault(dateParam, List.of()));
+                dates.add("le9999-12-31");
+                p.put(dateParam, dates);
+            }
+            return p;
         }
 
         /** The filters FHIR can apply: hospital and date range, newest first. */
@@ -330,37 +431,18 @@ class TimelineService {
         private final Kind kind;
         private final Filters filters;
         private final Cursor after;
-        private final Map<String, List<String>> params;
         private final PriorityQueue<TimelineItem> buffer =
                 new PriorityQueue<>((a, b) -> Cursor.ORDER.compare(a.key(), b.key()));
         private Bundle last;
         private boolean exhausted;
         private long frontier = Long.MAX_VALUE;
-        private int firstTotal;
 
-        Sorted(Kind kind, Filters filters, Cursor after, int chunk) {
+        /** {@code first}: the answer to {@link Kind#sorted}. */
+        Sorted(Kind kind, Filters filters, Cursor after, Bundle first) {
             this.kind = kind;
             this.filters = filters;
             this.after = after;
-            this.params = kind.params(filters);
-            params.put("_count", List.of(Integer.toString(chunk)));
-            if (after == null) {
-                // the first page's search also counts every match (the patient's own count: no record is read)
-                params.put("_total", List.of("accurate"));
-            } else {
-                params.computeIfAbsent(kind.dateParam(), d -> new ArrayList<>());
-                List<String> dates = new ArrayList<>(params.get(kind.dateParam()));
-                dates.add("le" + Instant.ofEpochMilli(after.epochMillis()));
-                params.put(kind.dateParam(), dates);
-            }
-        }
-
-        /** Every match of the first page's search, counted by FHIR ({@code _total=accurate}). */
-        int total() {
-            if (last == null) {
-                fetch();
-            }
-            return firstTotal;
+            absorb(first);
         }
 
         @Override
@@ -384,18 +466,15 @@ class TimelineService {
         }
 
         private void fetch() {
-            Bundle page;
-            if (last == null) {
-                page = records.port().search(kind.type().getSimpleName(), params);
-                firstTotal = page.hasTotal() ? page.getTotal() : 0;
-            } else {
-                Optional<Bundle> next = records.port().nextPage(last);
-                if (next.isEmpty()) {
-                    exhausted = true;
-                    return;
-                }
-                page = next.get();
+            Optional<Bundle> next = records.port().nextPage(last);
+            if (next.isEmpty()) {
+                exhausted = true;
+                return;
             }
+            absorb(next.get());
+        }
+
+        private void absorb(Bundle page) {
             last = page;
             for (Bundle.BundleEntryComponent e : page.getEntry()) {
                 Resource r = e.getResource();
