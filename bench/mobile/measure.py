@@ -210,10 +210,10 @@ def exports(a, token):
         # baseline reads the same content: the original DICOM bytes from the zip, as one object, by raw GETs.
         content = os.path.join(a.work, "export-content.bin")
         with zipfile.ZipFile(path) as z, open(content, "wb") as out:
-            size = sum(i.file_size for i in z.infolist())
-            for i in z.infolist():
-                if i.filename.lower().endswith(".dcm"):
-                    out.write(z.read(i))
+            size = sum(entry.file_size for entry in z.infolist())
+            for entry in z.infolist():
+                if entry.filename.lower().endswith(".dcm"):
+                    out.write(z.read(entry))
         raw = subprocess.run(["java", "-Xmx512m", "-cp", a.raw_cp, "RawReads", a.s3, content, str(a.raw_gets)],
                              check=True, capture_output=True, text=True).stdout.split("\n")
         os.remove(content)
