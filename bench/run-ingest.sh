@@ -64,13 +64,15 @@ stale() { # jar, dirs...
 }
 VAULT_JAR="$ROOT/vault-api/target/vault-api.jar"
 PLAIN_JAR="$ROOT/bench/plain-hapi/target/plain-hapi.jar"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 if stale "$VAULT_JAR" pom.xml fhir-mapping consent storage mobile-api web vault-api; then
-  log "building the vault (mvn -o -DskipTests package)"
-  nice -n 5 mvn -B -o -q -DskipTests package
+  log "building the vault (mvn -DskipTests package, offline first)"
+  mvn_resolving -DskipTests package
 fi
 if stale "$PLAIN_JAR" bench/plain-hapi; then
-  log "building bench/plain-hapi"
-  nice -n 5 mvn -B -o -q -f bench/plain-hapi/pom.xml -DskipTests package
+  log "building bench/plain-hapi (offline first)"
+  mvn_resolving -f bench/plain-hapi/pom.xml -DskipTests package
 fi
 # Hard links under distinct names: the benchmark's servers are not mistaken for someone else's vault-api.jar, and a
 # rebuild of vault-api/target during the run does not change the jar being measured.
@@ -82,7 +84,7 @@ SYN_DIR="$OUT/synthea/s${SEED}-p${PATIENTS}-a${AGES}"
 if [[ ! -f "$SYN_DIR/.complete" ]]; then
   if [[ ! -s "$OUT/synthea-cp.txt" || "$ROOT/bench/synthea/pom.xml" -nt "$OUT/synthea-cp.txt" ]]; then
     log "resolving Synthea's classpath"
-    mvn -B -q -f bench/synthea/pom.xml dependency:build-classpath -Dmdep.outputFile="$OUT/synthea-cp.txt" >/dev/null
+    mvn_resolving -f bench/synthea/pom.xml dependency:build-classpath -Dmdep.outputFile="$OUT/synthea-cp.txt"
   fi
   log "generating $PATIENTS Synthea patients (seed $SEED, ages $AGES) into $SYN_DIR"
   rm -rf "$SYN_DIR"; mkdir -p "$SYN_DIR"
@@ -93,11 +95,19 @@ if [[ ! -f "$SYN_DIR/.complete" ]]; then
       --exporter.hospital.fhir.export=true --exporter.practitioner.fhir.export=true > synthea.log 2>&1)
   touch "$SYN_DIR/.complete"
 fi
+# The vault takes ImagingStudy only from DICOM (STOW-RS), never through /fhir (422): every server gets the bundles
+# without Synthea's ImagingStudy entries and the Provenance targets naming them (bench/driver/prepare.py).
+READY="$SYN_DIR/vault-ready"
+if [[ ! -f "$READY/.complete" || "$ROOT/bench/driver/prepare.py" -nt "$READY/.complete" ]]; then
+  rm -rf "$READY"
+  python3 bench/driver/prepare.py --in "$SYN_DIR/fhir" --out "$READY"
+  touch "$READY/.complete"
+fi
 PLAN="$RUN_DIR/plan.tsv"
 {
-  for f in "$SYN_DIR"/fhir/hospitalInformation*.json; do printf 'hospital\t%s\n' "$f"; done
-  for f in "$SYN_DIR"/fhir/practitionerInformation*.json; do printf 'practitioner\t%s\n' "$f"; done
-  find "$SYN_DIR/fhir" -maxdepth 1 -name '*.json' ! -name 'hospitalInformation*' ! -name 'practitionerInformation*' \
+  for f in "$READY"/hospitalInformation*.json; do printf 'hospital\t%s\n' "$f"; done
+  for f in "$READY"/practitionerInformation*.json; do printf 'practitioner\t%s\n' "$f"; done
+  find "$READY" -maxdepth 1 -name '*.json' ! -name 'hospitalInformation*' ! -name 'practitionerInformation*' \
     | LC_ALL=C sort | while read -r f; do printf 'patient\t%s\n' "$f"; done
 } > "$PLAN"
 # Every server then reads the bundles from the page cache, the first one included.

@@ -61,6 +61,8 @@ public class FakeVault implements CallerRecords, CallerIdentity, CallerImages, C
         patientId = "alice";
         pageSize = 1000;
         studies.clear();
+        searches.clear();
+        served.set(0);
     }
 
     @Override
@@ -90,20 +92,40 @@ public class FakeVault implements CallerRecords, CallerIdentity, CallerImages, C
                     .noneMatch(i -> (i.getSystem() + "|" + i.getValue()).equals(identifier.get(0)))) {
                 continue;
             }
+            if (!FakeDates.matches(r, parameters)) {
+                continue;
+            }
             hits.add(r);
         }
-        return page(hits, 0);
+        searches.add(resourceType + " " + parameters);
+        FakeDates.sort(hits, parameters);
+        if (parameters.containsKey("_summary")) {
+            return new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(hits.size());
+        }
+        List<String> count = parameters.get("_count");
+        return page(hits, 0, count == null ? pageSize : Math.min(pageSize, Integer.parseInt(count.get(0))));
     }
 
+    /** Every search the API sent, as "type {params}", for tests that assert what a page cost. */
+    public final List<String> searches = new CopyOnWriteArrayList<>();
+    /** How many resources the port handed out (search and paging), for the same tests. */
+    public final AtomicInteger served = new AtomicInteger();
+
     private Bundle page(List<Resource> hits, int offset) {
+        return page(hits, offset, pageSize);
+    }
+
+    private Bundle page(List<Resource> hits, int offset, int pageSize) {
         Bundle b = new Bundle().setType(Bundle.BundleType.SEARCHSET);
         b.setTotal(hits.size());
+        served.addAndGet(Math.max(0, Math.min(hits.size(), offset + pageSize) - offset));
         for (int i = offset; i < Math.min(hits.size(), offset + pageSize); i++) {
             b.addEntry().setResource(hits.get(i)).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
         if (offset + pageSize < hits.size()) {
             b.setUserData("rest", hits);
             b.setUserData("offset", offset + pageSize);
+            b.setUserData("size", pageSize);
             b.addLink().setRelation("next").setUrl("fake?_getpages=x");
         }
         return b;
@@ -123,7 +145,8 @@ public class FakeVault implements CallerRecords, CallerIdentity, CallerImages, C
         if (page.getUserData("rest") == null) {
             return Optional.empty();
         }
-        return Optional.of(page((List<Resource>) page.getUserData("rest"), (Integer) page.getUserData("offset")));
+        return Optional.of(page((List<Resource>) page.getUserData("rest"), (Integer) page.getUserData("offset"),
+                (Integer) page.getUserData("size")));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.patientvault.mobile.timeline;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -7,11 +8,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import jakarta.annotation.PreDestroy;
+import org.hl7.fhir.r4.model.BaseDateTimeType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Resource;
+import org.patientvault.mobile.port.CallerContexts;
 import org.patientvault.mobile.support.Cursor;
 import org.patientvault.mobile.support.Hospitals;
 import org.patientvault.mobile.support.MobileProblem;
@@ -21,23 +34,47 @@ import org.springframework.stereotype.Service;
 /**
  * The timeline: Observations (lab results: category {@code laboratory}, or an uncategorised LOINC analyte; checkups:
  * every other Observation), ImagingStudies and DiagnosticReports of the calling patient, across hospitals, newest
- * first. The hospital and date filters are pushed into the FHIR searches; kind and text are applied here. Every search
- * runs as the patient through the port, so what is hidden from them is never counted.
+ * first. Every search runs as the patient through the port, so what is hidden from them is never counted.
  *
- * <p>Cost: one FHIR search per kind and 200 records (bounded by {@code vault.mobile.max-records} per kind), then an
- * in-memory sort; the page itself is cut from that. Pages stay consistent while records arrive (see {@link Cursor}).
+ * <p>Cost of a page of {@code n}: per FHIR type, a search sorted by its clinical date that starts at the cursor
+ * ({@code _sort=-date}, {@code date=le<cursor time>}, {@code _count=n+1}), followed only while records of one instant
+ * straddle its pages; the types' heads are merged here. The hospital and date filters are part of those searches.
+ * Totals are counted by the database: the first page's sorted searches count ({@code _total=accurate}), a later page
+ * adds one {@code _summary=count} per type; without a date range, one more count per type of the records with a
+ * clinical date tells whether any have none (FHIR sorts those last and a date bound leaves them out), and only then
+ * are those read. The first requests of a page run at once, each as the caller. So a page costs O(n) records read,
+ * not O(history). The text filter and a lab-only or checkup-only view are not FHIR searches: they read every record of
+ * the kinds, bounded by {@code vault.mobile.max-records} each, as one sorted list. Pages stay consistent while records
+ * arrive (see {@link Cursor}).
  */
 @Service
 class TimelineService {
 
     static final Set<String> KINDS = Set.of("lab", "checkup", "imaging", "report");
 
+    /** Concurrent first reads of one page: a few in-process FHIR requests at a time, never more than this. */
+    private static final int READERS = 4;
+
     private final Records records;
     private final RecordViews views;
+    private final CallerContexts contexts;
+    private final ExecutorService pool;
 
-    TimelineService(Records records, RecordViews views) {
+    TimelineService(Records records, RecordViews views, CallerContexts contexts) {
         this.records = records;
         this.views = views;
+        this.contexts = contexts;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(READERS, r -> {
+            Thread t = new Thread(r, "timeline-read-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @PreDestroy
+    void close() {
+        pool.shutdownNow();
     }
 
     /** Filters as the client sent them; null for none. */
@@ -86,24 +123,134 @@ class TimelineService {
         boolean wants(String kind) {
             return kinds == null || kinds.contains(kind);
         }
+
+        /** Whether FHIR cannot apply these filters: text, or lab results without checkups (or the reverse). */
+        boolean needsScan() {
+            return text != null || (kinds != null && kinds.contains("lab") != kinds.contains("checkup"));
+        }
+
+        /** The filters on one item, as the client means them (the date range in the vault's zone). */
+        boolean keeps(TimelineItem i) {
+            return wants(i.kind()) && (text == null || i.searchText().contains(text))
+                    && (from == null || (i.date() != null && i.date().compareTo(from.toString()) >= 0))
+                    && (to == null || (i.date() != null && i.date().compareTo(to.toString()) <= 0));
+        }
     }
 
     TimelinePage page(Filters filters, Cursor after, int limit) {
         records.self();
+        if (filters.needsScan()) {
+            return scanned(filters, after, limit);
+        }
+        List<Kind> kinds = kinds(filters);
+        boolean dateRange = filters.from() != null || filters.to() != null;
+        // Per type, at once: the first sorted page; every match counted (on the first page the sorted search counts
+        // them itself); without a date range, the dated ones counted too, so that records without a clinical date
+        // are looked for only when there are some.
+        List<Supplier<Bundle>> calls = new ArrayList<>();
+        for (Kind k : kinds) {
+            Map<String, List<String>> sorted = k.sorted(filters, after, limit + 1);
+            calls.add(() -> records.port().search(k.type().getSimpleName(), sorted));
+            if (after != null) {
+                Map<String, List<String>> all = k.count(filters, false);
+                calls.add(() -> records.port().search(k.type().getSimpleName(), all));
+            }
+            if (!dateRange) {
+                Map<String, List<String>> dated = k.count(filters, true);
+                calls.add(() -> records.port().search(k.type().getSimpleName(), dated));
+            }
+        }
+        List<Bundle> answers = concurrently(calls);
+        List<Source> sources = new ArrayList<>();
+        int total = 0;
+        int at = 0;
+        for (Kind k : kinds) {
+            Bundle first = answers.get(at++);
+            int all = after == null ? total(first) : total(answers.get(at++));
+            total += all;
+            sources.add(new Sorted(k, filters, after, first));
+            if (!dateRange && all > total(answers.get(at++))) {
+                sources.add(undated(k, filters, after));
+            }
+        }
+        List<TimelineItem> page = new ArrayList<>(limit + 1);
+        while (page.size() <= limit) {
+            Source best = null;
+            TimelineItem head = null;
+            for (Source s : sources) {
+                TimelineItem h = s.peek();
+                if (h != null && (head == null || Cursor.ORDER.compare(h.key(), head.key()) < 0)) {
+                    best = s;
+                    head = h;
+                }
+            }
+            if (best == null) {
+                break;
+            }
+            page.add(best.poll());
+        }
+        return assemble(page, limit, total, false);
+    }
+
+    private static int total(Bundle b) {
+        return b.hasTotal() ? b.getTotal() : 0;
+    }
+
+    /**
+     * Runs one page's independent port calls at once, each as the caller on a small pool (every call is one
+     * in-process FHIR request through the same authorization, consent and audit), and returns their answers in order.
+     * A refusal is rethrown as it was raised.
+     */
+    private <T> List<T> concurrently(List<Supplier<T>> calls) {
+        CallerContexts.Captured caller = contexts.capture();
+        List<Future<T>> futures = new ArrayList<>();
+        for (Supplier<T> call : calls) {
+            futures.add(pool.submit(() -> {
+                List<T> out = new ArrayList<>(1);
+                caller.run(() -> out.add(call.get()));
+                return out.get(0);
+            }));
+        }
+        List<T> answers = new ArrayList<>();
+        try {
+            for (Future<T> f : futures) {
+                answers.add(f.get());
+            }
+        } catch (ExecutionException e) {
+            futures.forEach(f -> f.cancel(true));
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the timeline", e);
+        }
+        return answers;
+    }
+
+    /**
+     * The text filter and a lab-only or checkup-only view cannot be expressed as a FHIR search, and the page's
+     * {@code total} must count what they keep: those views read every record of the kinds (up to
+     * {@code vault.mobile.max-records} each) and cut the page in memory.
+     */
+    private TimelinePage scanned(Filters filters, Cursor after, int limit) {
         List<TimelineItem> items = new ArrayList<>();
         boolean truncated = false;
-        if (filters.wants("lab") || filters.wants("checkup")) {
-            truncated |= collect(Observation.class, "date", filters, items);
-        }
-        if (filters.wants("imaging")) {
-            truncated |= collect(ImagingStudy.class, "started", filters, items);
-        }
-        if (filters.wants("report")) {
-            truncated |= collect(DiagnosticReport.class, "date", filters, items);
+        for (Kind k : kinds(filters)) {
+            Records.Found<? extends Resource> found = records.all(k.type(), k.params(filters));
+            for (Resource r : found.resources()) {
+                views.item(r).filter(filters::keeps).ifPresent(items::add);
+            }
+            truncated |= found.truncated();
         }
         items.sort((a, b) -> Cursor.ORDER.compare(a.key(), b.key()));
-        int total = items.size();
         List<TimelineItem> page = items.stream().filter(i -> i.key().isAfter(after)).limit(limit + 1L).toList();
+        return assemble(page, limit, items.size(), truncated);
+    }
+
+    private static TimelinePage assemble(List<TimelineItem> page, int limit, int total, boolean truncated) {
         String next = page.size() > limit ? page.get(limit - 1).key().encode() : null;
         Map<String, List<TimelineItem>> byDay = new LinkedHashMap<>();
         for (TimelineItem i : page.subList(0, Math.min(limit, page.size()))) {
@@ -114,30 +261,236 @@ class TimelineService {
         return new TimelinePage(days, total, next, truncated ? Boolean.TRUE : null);
     }
 
-    private <T extends Resource> boolean collect(Class<T> type, String dateParam, Filters f, List<TimelineItem> out) {
-        Map<String, List<String>> p = new LinkedHashMap<>();
-        p.put("_sort", List.of("-" + dateParam));
-        if (f.hospital() != null) {
-            p.put("_tag", List.of(Hospitals.SUBMITTER + "|" + f.hospital()));
+    private static List<Kind> kinds(Filters f) {
+        List<Kind> out = new ArrayList<>();
+        if (f.wants("lab") || f.wants("checkup")) {
+            out.add(Kind.OBSERVATION);
         }
-        List<String> dates = new ArrayList<>();
-        if (f.from() != null) {
-            dates.add("ge" + f.from());
+        if (f.wants("imaging")) {
+            out.add(Kind.IMAGING);
         }
-        if (f.to() != null) {
-            dates.add("le" + f.to());
+        if (f.wants("report")) {
+            out.add(Kind.REPORT);
         }
-        if (!dates.isEmpty()) {
-            p.put(dateParam, dates);
+        return out;
+    }
+
+    /**
+     * The records of a kind that have no clinical date: FHIR's date sort puts them last, and a date bound leaves them
+     * out, while the timeline places them by when they were issued or stored. Read (whole, bounded, sorted here) only
+     * when the counts say there are some: HAPI answers {@code :missing} without an index of missing values, which is
+     * slow (seconds on the benchmark's 50 patients).
+     */
+    private Source undated(Kind k, Filters f, Cursor after) {
+        Map<String, List<String>> p = k.params(f);
+        p.remove("_sort");
+        p.put(k.dateParam() + ":missing", List.of("true"));
+        List<TimelineItem> items = new ArrayList<>();
+        for (Resource r : records.all(k.type(), p).resources()) {
+            views.item(r).filter(f::keeps).filter(i -> i.key().isAfter(after)).ifPresent(items::add);
         }
-        Records.Found<T> found = records.all(type, p);
-        for (T r : found.resources()) {
-            views.item(r).filter(i -> f.wants(i.kind()))
-                    .filter(i -> f.text() == null || i.searchText().contains(f.text()))
-                    .filter(i -> f.from() == null || (i.date() != null && i.date().compareTo(f.from().toString()) >= 0))
-                    .filter(i -> f.to() == null || (i.date() != null && i.date().compareTo(f.to().toString()) <= 0))
-                    .ifPresent(out::add);
+        items.sort((a, b) -> Cursor.ORDER.compare(a.key(), b.key()));
+        return new Listed(items);
+    }
+
+    /** The three FHIR types of the timeline, each with the search parameter of its clinical date. */
+    enum Kind {
+        OBSERVATION(Observation.class, "date"),
+        IMAGING(ImagingStudy.class, "started"),
+        REPORT(DiagnosticReport.class, "date");
+
+        private final Class<? extends Resource> type;
+        private final String dateParam;
+
+        Kind(Class<? extends Resource> type, String dateParam) {
+            this.type = type;
+            this.dateParam = dateParam;
         }
-        return found.truncated();
+
+        Class<? extends Resource> type() {
+            return type;
+        }
+
+        String dateParam() {
+            return dateParam;
+        }
+
+        /** The sorted search of a page: from the cursor on, {@code chunk} at a time; the first page counts too. */
+        Map<String, List<String>> sorted(Filters f, Cursor after, int chunk) {
+            Map<String, List<String>> p = params(f);
+            p.put("_count", List.of(Integer.toString(chunk)));
+            if (after == null) {
+                // every match counted by the database (the patient's own count: no record is read)
+                p.put("_total", List.of("accurate"));
+            } else {
+                List<String> dates = new ArrayList<>(p.getOrDefault(dateParam, List.of()));
+                dates.add("le" + Instant.ofEpochMilli(after.epochMillis()));
+                p.put(dateParam, dates);
+            }
+            return p;
+        }
+
+        /** A count of the matches ({@code _summary=count}: no record is read); {@code dated}: only those with a date. */
+        Map<String, List<String>> count(Filters f, boolean dated) {
+            Map<String, List<String>> p = params(f);
+            p.remove("_sort");
+            p.put("_summary", List.of("count"));
+            if (dated) {
+                List<String> dates = new ArrayList<>(p.getOrDefault(dateParam, List.of()));
+                dates.add("le9999-12-31");
+                p.put(dateParam, dates);
+            }
+            return p;
+        }
+
+        /** The filters FHIR can apply: hospital and date range, newest first. */
+        Map<String, List<String>> params(Filters f) {
+            Map<String, List<String>> p = new LinkedHashMap<>();
+            p.put("_sort", List.of("-" + dateParam));
+            if (f.hospital() != null) {
+                p.put("_tag", List.of(Hospitals.SUBMITTER + "|" + f.hospital()));
+            }
+            List<String> dates = new ArrayList<>();
+            if (f.from() != null) {
+                dates.add("ge" + f.from());
+            }
+            if (f.to() != null) {
+                dates.add("le" + f.to());
+            }
+            if (!dates.isEmpty()) {
+                p.put(dateParam, dates);
+            }
+            return p;
+        }
+
+        /**
+         * The instant FHIR sorts this record by (the low end of its indexed clinical date), when it is the one the
+         * timeline places it by too; null when the record has no such date or it is one the timeline does not read
+         * (an instant or a schedule: it is shown, but does not move the read frontier).
+         */
+        Long sortTime(Resource r) {
+            BaseDateTimeType t = null;
+            if (r instanceof Observation o) {
+                t = o.hasEffectiveDateTimeType() ? o.getEffectiveDateTimeType() : o.hasEffectivePeriod()
+                        && o.getEffectivePeriod().hasStartElement() ? o.getEffectivePeriod().getStartElement() : null;
+            } else if (r instanceof DiagnosticReport d) {
+                t = d.hasEffectiveDateTimeType() ? d.getEffectiveDateTimeType() : d.hasEffectivePeriod()
+                        && d.getEffectivePeriod().hasStartElement() ? d.getEffectivePeriod().getStartElement() : null;
+            } else if (r instanceof ImagingStudy s) {
+                t = s.hasStartedElement() ? s.getStartedElement() : null;
+            }
+            return t == null || t.getValue() == null ? null : t.getValue().getTime();
+        }
+
+        /** Whether FHIR indexes a clinical date for this record (else it is one of the undated). */
+        boolean dated(Resource r) {
+            if (r instanceof Observation o) {
+                return o.hasEffective();
+            }
+            if (r instanceof DiagnosticReport d) {
+                return d.hasEffective();
+            }
+            return r instanceof ImagingStudy s && s.hasStarted();
+        }
+    }
+
+    /** Items in the timeline's order, one at a time. */
+    private interface Source {
+        /** The next item, or null when there is none. */
+        TimelineItem peek();
+
+        TimelineItem poll();
+    }
+
+    private static final class Listed implements Source {
+        private final java.util.ArrayDeque<TimelineItem> items;
+
+        Listed(List<TimelineItem> items) {
+            this.items = new java.util.ArrayDeque<>(items);
+        }
+
+        @Override
+        public TimelineItem peek() {
+            return items.peekFirst();
+        }
+
+        @Override
+        public TimelineItem poll() {
+            return items.pollFirst();
+        }
+    }
+
+    /**
+     * One kind's dated records, newest first, read from a FHIR search sorted by the clinical date that starts at the
+     * cursor ({@code <date>=le<cursor time>}) and fetched {@code chunk} records at a time. FHIR orders records of
+     * the same instant arbitrarily while the timeline orders them by id, so an item is handed out only once every
+     * record of its instant has been read: when it is strictly newer than the oldest record read so far (the
+     * frontier), or the search is exhausted.
+     */
+    private final class Sorted implements Source {
+        private final Kind kind;
+        private final Filters filters;
+        private final Cursor after;
+        private final PriorityQueue<TimelineItem> buffer =
+                new PriorityQueue<>((a, b) -> Cursor.ORDER.compare(a.key(), b.key()));
+        private Bundle last;
+        private boolean exhausted;
+        private long frontier = Long.MAX_VALUE;
+
+        /** {@code first}: the answer to {@link Kind#sorted}. */
+        Sorted(Kind kind, Filters filters, Cursor after, Bundle first) {
+            this.kind = kind;
+            this.filters = filters;
+            this.after = after;
+            absorb(first);
+        }
+
+        @Override
+        public TimelineItem peek() {
+            while (true) {
+                TimelineItem head = buffer.peek();
+                if (head != null && (exhausted || head.key().epochMillis() > frontier)) {
+                    return head;
+                }
+                if (exhausted) {
+                    return null;
+                }
+                fetch();
+            }
+        }
+
+        @Override
+        public TimelineItem poll() {
+            TimelineItem head = peek();
+            return head == null ? null : buffer.poll();
+        }
+
+        private void fetch() {
+            Optional<Bundle> next = records.port().nextPage(last);
+            if (next.isEmpty()) {
+                exhausted = true;
+                return;
+            }
+            absorb(next.get());
+        }
+
+        private void absorb(Bundle page) {
+            last = page;
+            for (Bundle.BundleEntryComponent e : page.getEntry()) {
+                Resource r = e.getResource();
+                if (!kind.type().isInstance(r) || (e.hasSearch() && e.getSearch().getMode() != null
+                        && e.getSearch().getMode() != Bundle.SearchEntryMode.MATCH) || !kind.dated(r)) {
+                    continue;
+                }
+                Long t = kind.sortTime(r);
+                if (t != null) {
+                    frontier = Math.min(frontier, t);
+                }
+                views.item(r).filter(filters::keeps).filter(i -> i.key().isAfter(after)).ifPresent(buffer::add);
+            }
+            if (page.getLink(Bundle.LINK_NEXT) == null) {
+                exhausted = true;
+            }
+        }
     }
 }

@@ -47,6 +47,7 @@ class MobileApiIT extends FhirIT {
     private String bobObservation;
     private String beijingObservation;
     private String shanghaiObservation;
+    private String undatedObservation;
 
     @BeforeEach
     void twoHospitalsSubmit() {
@@ -69,6 +70,9 @@ class MobileApiIT extends FhirIT {
         bobObservation = submitted(shanghaiClient.transaction().withBundle(TestBundles.checkup(BOB_RID,
                 Double.parseDouble(bobMarker))).execute());
         aliceId = ownPatient(aliceToken);
+        Bundle undated = TestBundles.checkup(ALICE_RID, 5.5);
+        ((Observation) undated.getEntry().get(1).getResource()).setEffective(null);
+        undatedObservation = submitted(client.transaction().withBundle(undated).execute());
     }
 
     private static String submitted(Bundle response) {
@@ -111,11 +115,15 @@ class MobileApiIT extends FhirIT {
 
     /** Every timeline item of the caller, page by page. */
     private List<String> wholeTimeline(String token, String query) throws Exception {
+        return wholeTimeline(token, query, 100);
+    }
+
+    private List<String> wholeTimeline(String token, String query, int limit) throws Exception {
         List<String> all = new ArrayList<>();
         String cursor = null;
         do {
-            JsonNode page = ok("/mobile/v1/timeline?limit=100" + query + (cursor == null ? "" : "&cursor=" + cursor),
-                    token);
+            JsonNode page = ok("/mobile/v1/timeline?limit=" + limit + query
+                    + (cursor == null ? "" : "&cursor=" + cursor), token);
             all.addAll(ids(page));
             cursor = page.has("nextCursor") ? page.get("nextCursor").asText() : null;
         } while (cursor != null);
@@ -140,6 +148,11 @@ class MobileApiIT extends FhirIT {
                 + systemCount(org.hl7.fhir.r4.model.ImagingStudy.class, "subject", aliceId)
                 + systemCount(org.hl7.fhir.r4.model.DiagnosticReport.class, "subject", aliceId);
         assertThat(first.at("/total").asInt()).isEqualTo(stored).isEqualTo(all.size());
+        // Small pages walk the same list: the cursor becomes a date bound of sorted FHIR searches, records of one
+        // instant are ordered by id, and a record without a clinical date is placed by when it was stored.
+        assertThat(all).contains("Observation/" + undatedObservation);
+        assertThat(wholeTimeline(aliceToken, "", 1)).containsExactlyElementsOf(all);
+        assertThat(wholeTimeline(aliceToken, "", 3)).containsExactlyElementsOf(all);
 
         JsonNode shanghaiOnly = ok("/mobile/v1/timeline?limit=100&hospital=hosp-shanghai", aliceToken,
                 "Accept-Language", "en");
