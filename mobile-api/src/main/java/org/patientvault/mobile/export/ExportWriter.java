@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.ZipEntry;
+import java.util.zip.Deflater;
 import java.util.zip.ZipOutputStream;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -157,6 +158,9 @@ final class ExportWriter {
                 String[] target = previewTarget(s);
                 boolean[] taken = {false};
                 images.eachInstance(uid, (series, sop, in) -> {
+                    // Images are stored as deflate's "stored" blocks: compressing them cost most of an export's
+                    // time (profiled) and DICOM pixel data gains little from deflate. The files stay byte-identical.
+                    out.setLevel(Deflater.NO_COMPRESSION);
                     out.putNextEntry(new ZipEntry("dicom/" + safe(uid) + "/" + safe(series) + "/" + safe(sop)
                             + ".dcm"));
                     if (!taken[0] && (target == null || target[0].equals(series) && target[1].equals(sop))) {
@@ -180,6 +184,7 @@ final class ExportWriter {
                 });
             }
             // Last, so that it can show the studies' previews; zip readers do not care about the order.
+            out.setLevel(Deflater.DEFAULT_COMPRESSION);
             out.putNextEntry(new ZipEntry("summary.pdf"));
             writePdf(summary, previews, new FilterOutputStream(out) {
                 @Override
