@@ -1,5 +1,6 @@
 package org.patientvault.bench.plainhapi;
 
+import ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
@@ -12,11 +13,17 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** HAPI's own resource providers and {@link JpaSystemProvider} at {@code /fhir}; nothing else. */
+/**
+ * HAPI's own resource providers and {@link JpaSystemProvider} at {@code /fhir}; nothing else, unless
+ * {@code PLAIN_HAPI_BULK_EXPORT=true} (the cohort benchmark's baseline) also registers HAPI's own
+ * {@link BulkDataExportProvider} ({@code $export}, {@code $export-poll-status}), with HAPI's default settings.
+ */
 @Configuration(proxyBeanMethods = false)
 class PlainHapiServerConfig {
 
@@ -28,10 +35,15 @@ class PlainHapiServerConfig {
                                     JpaStorageSettings storageSettings,
                                     ISearchParamRegistry searchParamRegistry,
                                     IValidationSupport validationSupport,
-                                    DatabaseBackedPagingProvider pagingProvider) {
+                                    DatabaseBackedPagingProvider pagingProvider,
+                                    @Value("${plain-hapi.bulk-export:false}") boolean bulkExport,
+                                    ObjectProvider<BulkDataExportProvider> bulkExportProvider) {
         RestfulServer server = new RestfulServer(fhirContext);
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(systemProvider);
+        if (bulkExport) {
+            server.registerProvider(bulkExportProvider.getObject());
+        }
         server.setServerConformanceProvider(new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport));
         server.setPagingProvider(pagingProvider);
