@@ -314,9 +314,8 @@ def run_export(label, kick_url, auth, on_poll=None):
     for o in manifest.get("output", []):
         if o["type"] not in TYPES:
             continue
-        h = {"Accept": "application/fhir+ndjson"}
-        h.update(auth())
-        s, _, body = http("GET", o["url"], None, h)
+        # No Accept header (as a Bulk Data client's plain file GET): HAPI then streams a Binary's content as stored.
+        s, _, body = http("GET", o["url"], None, auth())
         if s != 200:
             raise RuntimeError(f"{label} download {o['url']}: HTTP {s} {body[:300]!r}")
         nbytes += len(body)
@@ -357,7 +356,16 @@ def cmd_measure(a):
             rows.append(r)
             log(f"round {rnd} {r['label']}: {r['resources']} resources {r['counts']} in {r['seconds']} s "
                 f"(manifest after {r['build_seconds']} s, {r['polls']} polls) = {r['resources_per_second']}/s")
-    json.dump({"group": gid, "rows": rows}, open(a.out, "w"), indent=1)
+    profiled = None
+    if a.jfr:
+        # One more vault export, not counted, under JDK Flight Recorder (the profile of the figure above).
+        subprocess.run(["jcmd", str(a.pid), "JFR.start", "name=cohort", "settings=profile"], check=True,
+                       capture_output=True)
+        profiled = vault()
+        subprocess.run(["jcmd", str(a.pid), "JFR.stop", "name=cohort", "filename=" + a.jfr], check=True,
+                       capture_output=True)
+        log(f"profiled vault export (not counted): {profiled['resources']} in {profiled['seconds']} s -> {a.jfr}")
+    json.dump({"group": gid, "rows": rows, "profiled": profiled}, open(a.out, "w"), indent=1)
 
 
 FULL_GC = re.compile(r"^\[([0-9.]+)s\].*Pause Full.* (\d+)M->(\d+)M\((\d+)M\)")
@@ -436,6 +444,8 @@ def main():
     m.add_argument("--vault", required=True)
     m.add_argument("--hapi", required=True)
     m.add_argument("--rounds", type=int, default=3)
+    m.add_argument("--pid", type=int)
+    m.add_argument("--jfr")
     m.add_argument("--out", required=True)
     h = sub.add_parser("heap")
     h.add_argument("--vault", required=True)
