@@ -63,10 +63,8 @@ fi
 cp "$VAULT_JAR" "$OUT/pvcohort-vault.jar"
 cp "$PLAIN_JAR" "$OUT/pvcohort-plain-hapi.jar"
 rm -rf "$OUT/lib" && mkdir -p "$OUT/lib" && (cd "$OUT/lib" && unzip -q "$OUT/pvcohort-vault.jar" 'BOOT-INF/*')
-javac -q -d "$OUT/classes" -cp "$OUT/lib/BOOT-INF/classes:$OUT/lib/BOOT-INF/lib/*" \
-  bench/cohort/src/main/java/org/patientvault/bench/cohort/BenchVault.java 2>/dev/null \
-  || javac -d "$OUT/classes" -cp "$OUT/lib/BOOT-INF/classes:$OUT/lib/BOOT-INF/lib/*" \
-       bench/cohort/src/main/java/org/patientvault/bench/cohort/BenchVault.java
+javac -d "$OUT/classes" -cp "$OUT/lib/BOOT-INF/classes:$OUT/lib/BOOT-INF/lib/*" \
+  bench/cohort/src/main/java/org/patientvault/bench/cohort/BenchVault.java
 rm -rf "$OUT/lib"
 # The driver's DICOM writer, checked against dcmtk.
 python3 bench/cohort/driver.py dicom --out "$DIR/check.dcm"
