@@ -378,10 +378,11 @@ class CohortBuilder implements DisposableBean {
 
             store.addMembers(release.id(), members);
             store.addWithdrawals(release.requestId(), withdrawn);
-            store.finish(release.id(), CohortStore.ReleaseStatus.READY, "ready", manifestJson, sha256(manifestJson),
-                    finished, finished.plus(props.fileLifetime()));
+            // Every use is in the patient's ledger before the firm can download anything.
             ledger.released(job, countsByPatient);
             ledger.withdrawn(job, withdrawn);
+            store.finish(release.id(), CohortStore.ReleaseStatus.READY, "ready", manifestJson, sha256(manifestJson),
+                    finished, finished.plus(props.fileLifetime()));
             callbacks.announce(job, CohortStore.ReleaseStatus.READY, withdrawn);
         } finally {
             ndjson.values().forEach(Ndjson::discard);
