@@ -31,9 +31,9 @@ final class R4Validation {
 
     /**
      * Every source in the chain is static (the spec's own resources, computed language tags), so its answers never
-     * go stale: the chain's cache may keep them as long as the process runs. The size covers the distinct codes of a
-     * large hospital's submissions (HAPI's default of 5,000 is exceeded by one Synthea population's SNOMED/LOINC codes
-     * with their displays); an entry is a few hundred bytes.
+     * go stale: the chain's cache may keep them as long as the process runs. Keys are code + display + value set,
+     * so HAPI's default of 5,000 entries (10 minutes) can be outgrown by many hospitals' code lists; an entry is a few
+     * hundred bytes, so 50,000 stay within tens of megabytes.
      */
     private static final ValidationSupportChain.CacheConfiguration CACHE = ValidationSupportChain.CacheConfiguration
             .defaultValues().setCacheSize(50_000).setCacheTimeout(Duration.ofDays(365));
