@@ -136,7 +136,8 @@ class FhirServerConfig {
     @Bean
     InterceptorGroup validationInterceptors(FhirProperties props, FhirContext fhirContext) {
         return props.validateRequests()
-                ? InterceptorGroup.of(Concern.VALIDATION, R4Validation.requestValidatingInterceptor(fhirContext))
+                ? InterceptorGroup.of(Concern.VALIDATION, R4Validation.requestValidatingInterceptor(fhirContext,
+                        props.warmUpValidation()))
                 : InterceptorGroup.of(Concern.VALIDATION);
     }
 

@@ -6,6 +6,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Patient;
@@ -15,11 +16,22 @@ import org.junit.jupiter.api.Test;
 class R4ValidationTest {
 
     private static FhirValidator validator;
+    private static long warmUpMillis;
 
     @BeforeAll
     static void build() {
         FhirContext ctx = FhirContext.forR4Cached();
-        validator = ctx.newValidator().registerValidatorModule(R4Validation.instanceValidator(ctx));
+        FhirInstanceValidator module = R4Validation.instanceValidator(ctx);
+        // The tests below then run on a warmed-up validator, as requests do in the app.
+        warmUpMillis = R4Validation.warmUp(ctx, module);
+        validator = ctx.newValidator().registerValidatorModule(module);
+    }
+
+    @Test
+    void theWarmUpCompletesAndItsSampleIsValidR4() {
+        assertThat(warmUpMillis).isNotNegative();
+        ValidationResult r = validator.validateWithResult(R4Validation.SAMPLE_TRANSACTION);
+        assertThat(r.getMessages()).noneMatch(m -> m.getSeverity() == ResultSeverityEnum.ERROR);
     }
 
     @Test
