@@ -130,7 +130,10 @@ class CohortBuilder implements DisposableBean {
         t.setDaemon(true);
         return t;
     });
-    /** Expired files go within the hour even when nobody polls or kicks off (they also go on those events). */
+    /**
+     * Expired files and keys go within the hour; from the moment of expiry a poll already answers "expired" and the
+     * files are refused.
+     */
     private final java.util.concurrent.ScheduledExecutorService sweeper =
             Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "cohort-expiry");

@@ -78,13 +78,12 @@ public class CohortExports {
             accepted(request, null, "Cancellation of job " + id + " accepted");
             return;
         }
-        if (release.status() == CohortStore.ReleaseStatus.READY && release.expiresAt() != null
-                && !release.expiresAt().isAfter(clock.instant())) {
-            builder.expire();
-            release = store.release(id, firm).orElseThrow(() -> unknownJob(id));
-        }
+        // Past its lifetime a release answers as expired at once; the hourly sweep deletes its files and key.
+        CohortStore.ReleaseStatus status = release.status() == CohortStore.ReleaseStatus.READY
+                && release.expiresAt() != null && !release.expiresAt().isAfter(clock.instant())
+                ? CohortStore.ReleaseStatus.EXPIRED : release.status();
         HttpServletResponse response = response(request);
-        switch (release.status()) {
+        switch (status) {
             case BUILDING -> {
                 response.setStatus(202);
                 response.setHeader("X-Progress", release.progress() + "%"

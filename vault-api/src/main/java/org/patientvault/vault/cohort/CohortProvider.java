@@ -193,7 +193,6 @@ public class CohortProvider implements IResourceProvider {
             throw new VaultConflict("Group/" + r.id() + " is " + r.status().name().toLowerCase(Locale.ROOT)
                     + ": only requests approved by the data-access committee are built");
         }
-        builder.expire();
         String base = request.getFhirServerBase();
         CohortStore.Release release = store.startRelease(r.id(), r.groupJson(), clock.instant())
                 .map(started -> {
