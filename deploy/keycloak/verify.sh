@@ -73,6 +73,10 @@ hosp-shanghai hosp-shanghai hospital -                  hosp-shanghai 5a000000-0
 clinic-rural  clinic-rural  hospital -                  clinic-rural  5a000000-0000-4000-8000-000000000006
 ai-lab        ai-lab        ai-firm  -                  ai-lab        5a000000-0000-4000-8000-000000000007
 ai-beta       ai-beta       ai-firm  -                  ai-beta       5a000000-0000-4000-8000-000000000008
+bj-staff      vault-cli     hospital -                  hosp-beijing  b1000000-0000-4000-8000-000000000011
+sh-staff      vault-cli     hospital -                  hosp-shanghai b1000000-0000-4000-8000-000000000012
+rural-staff   vault-cli     hospital -                  clinic-rural  b1000000-0000-4000-8000-000000000013
+ai-lab-staff  vault-cli     ai-firm  -                  ai-lab        b1000000-0000-4000-8000-000000000014
 EOF
 
 # --- wrong secret and wrong password are refused

@@ -115,6 +115,12 @@ public final class MemoryStores {
         }
 
         @Override
+        public List<Link> ofOwner(String owner, int limit) {
+            return links.values().stream().filter(l -> l.owner().equals(owner))
+                    .sorted(java.util.Comparator.comparing(Link::createdAt).reversed()).limit(limit).toList();
+        }
+
+        @Override
         public Optional<Link> byId(String id) {
             return Optional.ofNullable(links.get(id));
         }

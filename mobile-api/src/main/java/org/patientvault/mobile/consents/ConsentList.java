@@ -3,5 +3,5 @@ package org.patientvault.mobile.consents;
 import java.util.List;
 
 /** The patient's consents, newest first (revoked and expired ones too: the history is theirs). */
-record ConsentList(List<ConsentView> consents, int total) {
+public record ConsentList(List<ConsentView> consents, int total) {
 }

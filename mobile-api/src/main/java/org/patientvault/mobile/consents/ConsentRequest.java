@@ -15,6 +15,6 @@ import java.util.List;
  * @param aiFirm      for {@code ai-training}: one AI firm's id; absent for any approved AI firm
  * @param crossBorder whether the data may leave the country (default false: domestic use only)
  */
-record ConsentRequest(String kind, String hospital, Integer days, List<String> dataClasses, List<String> purposes,
+public record ConsentRequest(String kind, String hospital, Integer days, List<String> dataClasses, List<String> purposes,
                       String aiFirm, Boolean crossBorder) {
 }

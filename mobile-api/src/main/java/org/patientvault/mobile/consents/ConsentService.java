@@ -23,7 +23,7 @@ import org.springframework.stereotype.Service;
  * consent module alone, on each request. Cost: one search (list) or one read plus one write.
  */
 @Service
-class ConsentService {
+public class ConsentService {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
@@ -39,7 +39,7 @@ class ConsentService {
         this.zone = props.zone();
     }
 
-    ConsentList list() {
+    public ConsentList list() {
         records.self();
         Records.Found<Consent> found = records.all(Consent.class, Map.of("_sort", List.of("-_lastUpdated")));
         List<ConsentView> out = new ArrayList<>();
@@ -51,12 +51,12 @@ class ConsentService {
         return new ConsentList(out, out.size());
     }
 
-    ConsentView get(String id) {
+    public ConsentView get(String id) {
         records.self();
         return view(read(id));
     }
 
-    ConsentView create(ConsentRequest request) {
+    public ConsentView create(ConsentRequest request) {
         String self = records.self();
         if (request == null) {
             throw MobileProblem.badRequest("A consent is required in the request body");
@@ -82,7 +82,7 @@ class ConsentService {
         return view(read(id));
     }
 
-    ConsentView revoke(String id) {
+    public ConsentView revoke(String id) {
         records.self();
         Consent c = read(id);
         if (c.getStatus() == Consent.ConsentState.INACTIVE) {

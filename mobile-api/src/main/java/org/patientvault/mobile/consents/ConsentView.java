@@ -20,7 +20,7 @@ import org.patientvault.mobile.support.Hospitals.Org;
  * @param explanation what it allows, in plain words, in the request's language
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record ConsentView(String id, String kind, String status, String statusText, Org recipient, Boolean anyAiFirm,
+public record ConsentView(String id, String kind, String status, String statusText, Org recipient, Boolean anyAiFirm,
                    List<String> dataClasses, List<String> purposes, Boolean crossBorder, String from, String until,
                    String explanation) {
 }

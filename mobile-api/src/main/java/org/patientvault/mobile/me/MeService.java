@@ -30,7 +30,7 @@ import org.springframework.stereotype.Service;
  * Cost: one read, one operation and one directory search per hospital.
  */
 @Service
-class MeService {
+public class MeService {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
@@ -42,7 +42,7 @@ class MeService {
         this.hospitals = hospitals;
     }
 
-    ResponseEntity<MeView> view() {
+    public ResponseEntity<MeView> view() {
         String self = records.self();
         Patient patient = records.port().read("Patient", self).filter(Patient.class::isInstance)
                 .map(Patient.class::cast)
@@ -50,14 +50,14 @@ class MeService {
         return ResponseEntity.ok(new MeView(self, profile(patient), linkedHospitals(patient), candidates(self)));
     }
 
-    ClaimResult accept(String candidate) {
+    public ClaimResult accept(String candidate) {
         Parameters out = claimOperation("claim", candidate);
         Integer moved = out.getParameter().stream().filter(p -> "moved".equals(p.getName()))
                 .map(p -> p.getValue() instanceof IntegerType i ? i.getValue() : null).findFirst().orElse(null);
         return new ClaimResult(candidate, "claimed", moved);
     }
 
-    ClaimResult reject(String candidate) {
+    public ClaimResult reject(String candidate) {
         claimOperation("reject", candidate);
         return new ClaimResult(candidate, "rejected", null);
     }

@@ -13,16 +13,16 @@ import org.patientvault.mobile.support.Hospitals.Org;
  * @param claimCandidates records a hospital sent that may be the patient's (never linked automatically)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record MeView(String patientId, Profile profile, List<LinkedHospital> hospitals, List<ClaimCandidate> claimCandidates) {
+public record MeView(String patientId, Profile profile, List<LinkedHospital> hospitals, List<ClaimCandidate> claimCandidates) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Profile(String name, String gender, String birthDate, List<String> phones) {
+    public record Profile(String name, String gender, String birthDate, List<String> phones) {
     }
 
-    record LinkedHospital(Org hospital, List<String> mrns) {
+    public record LinkedHospital(Org hospital, List<String> mrns) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ClaimCandidate(String id, Org hospital, String name, String birthDate, int records, List<String> evidence) {
+    public record ClaimCandidate(String id, Org hospital, String name, String birthDate, int records, List<String> evidence) {
     }
 }

@@ -45,6 +45,9 @@ public interface ShareLinkStore {
     /** How many of {@code owner}'s links are live at {@code now}. */
     int countLive(String owner, Instant now);
 
+    /** The links {@code owner} made, newest first, live or not (at most {@code limit}). */
+    List<Link> ofOwner(String owner, int limit);
+
     Optional<Link> byId(String id);
 
     Optional<Link> byManifest(String manifestId);

@@ -46,7 +46,7 @@ import org.springframework.stereotype.Service;
  * locations of the content after the passcode check.
  */
 @Service
-class ShareLinks {
+public class ShareLinks {
 
     private static final int PBKDF2_ROUNDS = 20_000;
     private static final int FHIR_PAGE = 200;
@@ -67,7 +67,7 @@ class ShareLinks {
     }
 
     /** Makes a link of the caller's records; 422 for bad terms, 404 for a study or report the caller cannot read. */
-    ShareLinkView create(ShareLinkRequest req, String manifestBase) {
+    public ShareLinkView create(ShareLinkRequest req, String manifestBase) {
         String self = records.self();
         Map<String, String> errors = new LinkedHashMap<>();
         String what = req.what() == null ? "everything" : req.what();
@@ -139,8 +139,25 @@ class ShareLinks {
                 "data:image/png;base64," + Base64.getEncoder().encodeToString(QrCode.png(uri, 6)));
     }
 
+    /** One of the caller's links as a list shows it, with who opened it (passcode checks and file fetches). */
+    public record Mine(String id, String label, Instant createdAt, Instant expiresAt, boolean live, int resources,
+                       List<ShareAccessLog.Access> accesses) {
+    }
+
+    /** The caller's links, newest first (at most the live-link limit times four), each with its access log. */
+    public List<Mine> mine() {
+        String self = records.self();
+        Instant now = Instant.now();
+        Map<String, List<ShareAccessLog.Access>> byLink = new java.util.HashMap<>();
+        log.of(self).forEach(a -> byLink.computeIfAbsent(a.linkId(), k -> new java.util.ArrayList<>()).add(a));
+        return store.ofOwner(self, props.maxLinks() * 4).stream()
+                .map(l -> new Mine(l.id(), l.label(), l.createdAt(), l.expiresAt(), l.live(now), l.resources(),
+                        byLink.getOrDefault(l.id(), List.of())))
+                .toList();
+    }
+
     /** Ends the caller's link: the next manifest or file request gets 404. Unknown or foreign: 404. */
-    void revoke(String id) {
+    public void revoke(String id) {
         String self = records.self();
         if (id == null || id.length() > 64 || !store.revoke(id, self)) {
             throw MobileProblem.notFound("Share link " + id);

@@ -21,9 +21,18 @@ public class Texts {
     public static final Locale ZH = Locale.SIMPLIFIED_CHINESE;
     public static final Locale EN = Locale.ENGLISH;
 
+    /**
+     * Request attribute by which an edge that lets its user choose the language (the browser UI) overrides the
+     * {@code Accept-Language} header: a {@link Locale}, zh-CN or English.
+     */
+    public static final String CHOSEN_LOCALE = Texts.class.getName() + ".chosenLocale";
+
     /** The language of the current request. */
     public Locale locale() {
         if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes a) {
+            if (a.getRequest().getAttribute(CHOSEN_LOCALE) instanceof Locale chosen) {
+                return EN.getLanguage().equals(chosen.getLanguage()) ? EN : ZH;
+            }
             return choose(a.getRequest().getHeader("Accept-Language"));
         }
         return ZH;

@@ -7,7 +7,7 @@ import org.patientvault.mobile.support.QualityWords.Quality;
 
 /** One page of the patient's imaging studies, newest first. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record StudiesPage(List<Study> studies, int total, String nextCursor, Boolean truncated) {
+public record StudiesPage(List<Study> studies, int total, String nextCursor, Boolean truncated) {
 
     /**
      * A study.
@@ -15,7 +15,7 @@ record StudiesPage(List<Study> studies, int total, String nextCursor, Boolean tr
      * @param downloadUrl the original DICOM (DICOMweb WADO-RS, {@code multipart/related}; same bearer token)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Study(String id, String studyUid, String date, String started, List<String> modalities,
+    public record Study(String id, String studyUid, String date, String started, List<String> modalities,
                  List<String> modalityTexts, String description, String bodySite, Integer seriesCount,
                  Integer instanceCount, Org hospital, String submittedAt, Quality quality, List<Series> series,
                  String downloadUrl) {
@@ -27,7 +27,7 @@ record StudiesPage(List<Study> studies, int total, String nextCursor, Boolean tr
      * @param previewUrl a rendered PNG of the series (DICOMweb {@code rendered}; same bearer token)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Series(String uid, Integer number, String modality, String bodySite, String description,
+    public record Series(String uid, Integer number, String modality, String bodySite, String description,
                   Integer instanceCount, String previewUrl) {
     }
 }

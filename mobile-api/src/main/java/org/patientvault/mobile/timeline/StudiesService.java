@@ -16,7 +16,7 @@ import org.springframework.stereotype.Service;
  * it. Cost: one FHIR search per 200 studies.
  */
 @Service
-class StudiesService {
+public class StudiesService {
 
     private final Records records;
     private final RecordViews views;
@@ -26,7 +26,7 @@ class StudiesService {
         this.views = views;
     }
 
-    StudiesPage page(TimelineService.Filters filters, Cursor after, int limit) {
+    public StudiesPage page(TimelineService.Filters filters, Cursor after, int limit) {
         records.self();
         Map<String, List<String>> p = new LinkedHashMap<>();
         p.put("_sort", List.of("-started"));

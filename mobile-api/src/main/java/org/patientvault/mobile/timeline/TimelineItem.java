@@ -62,11 +62,11 @@ public record TimelineItem(String id, String kind, String kindText, String code,
      * @param thumbnailUrl  a PNG preview of the first series (DICOMweb {@code rendered}, same bearer token)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Imaging(List<String> modalities, List<String> modalityTexts, String bodySite, String description,
+    public record Imaging(List<String> modalities, List<String> modalityTexts, String bodySite, String description,
                    Integer seriesCount, Integer instanceCount, String studyUid, String thumbnailUrl) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Report(String status, String conclusion, Integer resultCount) {
+    public record Report(String status, String conclusion, Integer resultCount) {
     }
 }

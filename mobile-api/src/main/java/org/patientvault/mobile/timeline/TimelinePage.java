@@ -12,8 +12,8 @@ import java.util.List;
  * @param truncated  true when a kind has more than {@code vault.mobile.max-records} records: the oldest are not listed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record TimelinePage(List<Day> days, int total, String nextCursor, Boolean truncated) {
+public record TimelinePage(List<Day> days, int total, String nextCursor, Boolean truncated) {
 
-    record Day(String date, List<TimelineItem> items) {
+    public record Day(String date, List<TimelineItem> items) {
     }
 }

@@ -48,7 +48,7 @@ import org.springframework.stereotype.Service;
  * arrive (see {@link Cursor}).
  */
 @Service
-class TimelineService {
+public class TimelineService {
 
     static final Set<String> KINDS = Set.of("lab", "checkup", "imaging", "report");
 
@@ -78,9 +78,9 @@ class TimelineService {
     }
 
     /** Filters as the client sent them; null for none. */
-    record Filters(String hospital, Set<String> kinds, LocalDate from, LocalDate to, String text) {
+    public record Filters(String hospital, Set<String> kinds, LocalDate from, LocalDate to, String text) {
 
-        static Filters parse(String hospital, List<String> kinds, String from, String to, String text) {
+        public static Filters parse(String hospital, List<String> kinds, String from, String to, String text) {
             if (hospital != null && !hospital.matches("[A-Za-z0-9._\\-]{1,64}")) {
                 throw MobileProblem.badRequest("Parameter 'hospital' must be a hospital id such as hosp-beijing");
             }
@@ -137,7 +137,7 @@ class TimelineService {
         }
     }
 
-    TimelinePage page(Filters filters, Cursor after, int limit) {
+    public TimelinePage page(Filters filters, Cursor after, int limit) {
         records.self();
         if (filters.needsScan()) {
             return scanned(filters, after, limit);

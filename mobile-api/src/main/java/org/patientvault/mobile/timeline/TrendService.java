@@ -20,7 +20,7 @@ import org.springframework.stereotype.Service;
  * FHIR search per 200 results.
  */
 @Service
-class TrendService {
+public class TrendService {
 
     private static final Pattern LOINC = Pattern.compile("\\d{1,7}-\\d");
 
@@ -34,7 +34,7 @@ class TrendService {
         this.texts = texts;
     }
 
-    TrendView trend(String loinc, TimelineService.Filters filters) {
+    public TrendView trend(String loinc, TimelineService.Filters filters) {
         if (!LOINC.matcher(loinc).matches()) {
             throw MobileProblem.badRequest("'" + (loinc.length() > 20 ? loinc.substring(0, 20) + "…" : loinc)
                     + "' is not a LOINC code (such as 1558-6)");

@@ -16,7 +16,7 @@ import org.patientvault.mobile.support.Hospitals.Org;
  * @param hospitals the hospitals the points come from
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record TrendView(String loinc, String name, String unit, List<Point> points, List<Org> hospitals, Boolean truncated) {
+public record TrendView(String loinc, String name, String unit, List<Point> points, List<Org> hospitals, Boolean truncated) {
 
     /**
      * One result.
@@ -28,15 +28,15 @@ record TrendView(String loinc, String name, String unit, List<Point> points, Lis
      * @param flag          high / low / normal / abnormal (see the timeline)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Point(String id, String date, String time, BigDecimal value, Original original, Range range, String flag,
+    public record Point(String id, String date, String time, BigDecimal value, Original original, Range range, String flag,
                  String flagText, Org hospital) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Original(BigDecimal value, String unit) {
+    public record Original(BigDecimal value, String unit) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Range(BigDecimal low, BigDecimal high, String text) {
+    public record Range(BigDecimal low, BigDecimal high, String text) {
     }
 }

@@ -12,7 +12,7 @@ import org.patientvault.mobile.support.Hospitals.Org;
  * @param nextCursor for the next page; absent on the last
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record UsagePage(List<Entry> entries, int total, String nextCursor, Boolean truncated) {
+public record UsagePage(List<Entry> entries, int total, String nextCursor, Boolean truncated) {
 
     /**
      * One use.
@@ -29,16 +29,16 @@ record UsagePage(List<Entry> entries, int total, String nextCursor, Boolean trun
      * @param outcome    {@code success} or {@code denied}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Entry(String id, String when, Who who, String action, String actionText, List<What> what, String purpose,
+    public record Entry(String id, String when, Who who, String action, String actionText, List<What> what, String purpose,
                  String request, String outcome, String outcomeText) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Who(String kind, Org organization, String text) {
+    public record Who(String kind, Org organization, String text) {
     }
 
     /** A kind of record (a FHIR type) and how many; {@code permitted}/{@code denied} for consent decisions. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record What(String type, int count, Integer permitted, Integer denied) {
+    public record What(String type, int count, Integer permitted, Integer denied) {
     }
 }

@@ -24,7 +24,7 @@ import org.springframework.stereotype.Service;
  * Cost: one FHIR search per 200 events (bounded by {@code vault.mobile.max-records}), then an in-memory page.
  */
 @Service
-class UsageService {
+public class UsageService {
 
     private static final String CONSENT_DECISION = "consent-decision";
     private static final String SUBTYPE = "https://patientvault.org/fhir/CodeSystem/audit-subtype";
@@ -41,7 +41,7 @@ class UsageService {
         this.shares = shares;
     }
 
-    UsagePage page(Cursor after, int limit) {
+    public UsagePage page(Cursor after, int limit) {
         String self = records.self();
         Records.Found<AuditEvent> found = records.all(AuditEvent.class, Map.of("_sort", List.of("-date")));
         List<Map.Entry<Cursor, UsagePage.Entry>> entries = new ArrayList<>();

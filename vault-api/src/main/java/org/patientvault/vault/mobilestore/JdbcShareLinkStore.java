@@ -86,6 +86,12 @@ class JdbcShareLinkStore implements ShareLinkStore {
     }
 
     @Override
+    public List<Link> ofOwner(String owner, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM vault_mobile_share_link l WHERE l.owner = ? "
+                + "ORDER BY l.created_at DESC LIMIT ?", JdbcShareLinkStore::row, owner, limit);
+    }
+
+    @Override
     public Optional<Link> byId(String id) {
         return jdbc.query("SELECT " + COLUMNS + " FROM vault_mobile_share_link l WHERE l.id = ?",
                 JdbcShareLinkStore::row, id).stream().findFirst();

@@ -24,7 +24,7 @@ class DevIssuerRealmTest {
         assertThat(realm.clients()).extracting(DevRealm.Client::clientId).containsExactly("vault-mobile", "vault-web",
                 "vault-cli", "hosp-beijing", "hosp-shanghai", "clinic-rural", "ai-lab", "ai-beta");
         assertThat(realm.loginUsers()).extracting(DevRealm.User::username)
-                .containsExactly("alice", "bob", "vault-admin");
+                .containsExactly("alice", "bob", "vault-admin", "bj-staff", "sh-staff", "rural-staff", "ai-lab-staff");
         DevRealm.User alice = realm.user("alice").orElseThrow();
         assertThat(alice.id()).isEqualTo("a11ce000-0000-4000-8000-000000000001");
         assertThat(alice.password()).isEqualTo("alice-demo");
@@ -41,6 +41,12 @@ class DevIssuerRealmTest {
         assertThat(RealmClaims.mapperClaims(realm.client("vault-web").orElseThrow(), alice, true))
                 .containsExactly(java.util.Map.entry("national_id", "110101198503120025"));
         assertThat(RealmClaims.mapperClaims(realm.client("vault-web").orElseThrow(), alice, false)).isEmpty();
+        // A hospital's staff member signs in to the web UI and acts as the hospital: the same org_id as its client.
+        DevRealm.User staff = realm.user("bj-staff").orElseThrow();
+        assertThat(staff.realmRoles()).contains("hospital").doesNotContain("patient", "admin", "ai-firm");
+        assertThat(RealmClaims.mapperClaims(realm.client("vault-web").orElseThrow(), staff, true))
+                .containsExactly(java.util.Map.entry("org_id", "hosp-beijing"));
+        assertThat(realm.user("ai-lab-staff").orElseThrow().attributes()).containsEntry("org_id", "ai-lab");
     }
 
     @Test

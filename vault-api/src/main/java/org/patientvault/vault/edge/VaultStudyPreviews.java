@@ -1,0 +1,27 @@
+package org.patientvault.vault.edge;
+
+import java.util.Optional;
+import org.patientvault.vault.imaging.SeriesPreviews;
+import org.patientvault.web.port.StudyPreviews;
+import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/** {@link StudyPreviews} through the imaging feature's own lookup, as the current (signed-in) caller. */
+@Component
+class VaultStudyPreviews implements StudyPreviews {
+
+    private final SeriesPreviews previews;
+
+    VaultStudyPreviews(SeriesPreviews previews) {
+        this.previews = previews;
+    }
+
+    @Override
+    public Optional<byte[]> seriesPng(String studyInstanceUid, String seriesInstanceUid) {
+        if (!(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes servlet)) {
+            throw new IllegalStateException("StudyPreviews is used outside an HTTP request: there is no caller");
+        }
+        return previews.png(servlet.getRequest(), studyInstanceUid, seriesInstanceUid);
+    }
+}
