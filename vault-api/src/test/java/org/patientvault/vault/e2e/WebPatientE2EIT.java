@@ -34,6 +34,7 @@ class WebPatientE2EIT extends E2EBase {
         try (Browser b = new Browser(base(), "zh-CN")) {
             b.signIn("/app/patient/records", "alice", "alice-demo");
             assertThat(b.driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("zh-CN");
+            assertThat(b.text(By.id("signed-in-as"))).as("who is signed in, in the header").isNotBlank();
             String timeline = b.text(By.id("timeline"));
             assertThat(timeline).contains("北京医院（演示）", "上海医院（演示）");
             b.screenshot("web-a-1-timeline");
@@ -123,6 +124,12 @@ class WebPatientE2EIT extends E2EBase {
                     && c.getMeta().getLastUpdated() != null
                     && c.getMeta().getLastUpdated().toInstant().isAfter(java.time.Instant.now().minusSeconds(60)));
             b.screenshot("web-d-csrf");
+
+            // Signing out ends both the UI's session and the provider's: the next page asks for the password again.
+            b.find(By.cssSelector("header form button")).click();
+            b.waitFor(d -> d.getCurrentUrl().startsWith(base() + "/app/signed-out"));
+            b.open("/app/patient/records");
+            b.waitFor(d -> !d.findElements(By.id("kc-login")).isEmpty());
         }
     }
 }
