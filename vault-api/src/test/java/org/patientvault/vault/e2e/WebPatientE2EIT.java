@@ -79,6 +79,28 @@ class WebPatientE2EIT extends E2EBase {
                     == before);
             assertThat(b.text(By.cssSelector(".notice.ok"))).isEqualTo("The consent is revoked.");
 
+            // A share link for a doctor: QR code, passcode and expiry shown once; the list offers revoke.
+            b.open("/app/patient/share");
+            b.find(By.id("label")).sendKeys("Dr Li");
+            b.find(By.id("passcode")).sendKeys("123");
+            b.find(By.id("make-link")).click();
+            assertThat(b.text(By.id("passcode-error"))).contains("6");
+            b.find(By.id("passcode")).sendKeys("456789");
+            b.find(By.id("make-link")).click();
+            assertThat(b.find(By.id("share-qr")).getAttribute("src")).startsWith("data:image/png;base64,");
+            assertThat(b.text(By.id("share-passcode"))).isEqualTo("123456789");
+            assertThat(b.text(By.id("share-expires"))).isNotBlank();
+            b.find(By.cssSelector("#share-made button.danger")).click();
+            b.waitFor(d -> d.getCurrentUrl().endsWith("/app/patient/share"));
+            assertThat(b.driver.findElements(By.cssSelector(".share-link[data-live=true]"))).isEmpty();
+            assertThat(b.text(By.cssSelector(".share-link"))).contains("Dr Li", "Not opened yet.");
+
+            // A session that has ended (here: its cookie is gone) goes to sign-in and comes back to the page.
+            b.driver.manage().deleteCookieNamed("PV_SESSION");
+            b.open("/app/patient/usage");
+            b.waitFor(d -> d.getCurrentUrl().equals(base() + "/app/patient/usage"));
+            assertThat(b.text(By.tagName("h1"))).isEqualTo("Who used my data");
+
             // Export everything: the live progress ends in a download of the zip.
             b.open("/app/patient/export");
             b.find(By.id("start-export")).click();
