@@ -77,6 +77,7 @@ final class R4Validation {
         validator.setNoTerminologyChecks(false);
         validator.setErrorForUnknownProfiles(false);
         validator.setAnyExtensionsAllowed(true);
+        validator.setValidatorPolicyAdvisor(new VaultPolicyAdvisor(validator.getValidatorPolicyAdvisor()));
         return validator;
     }
 
