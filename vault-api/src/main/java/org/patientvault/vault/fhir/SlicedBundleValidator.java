@@ -46,7 +46,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * findings on the Bundle itself are reported once.
  *
  * <p>Whole-Bundle validation is kept where slicing could lose a finding: XML, Bundles that are not transaction or
- * batch, Bundles with at most one slice of entries, and Bundles whose fullUrls repeat (bdl-7 spans every entry).
+ * batch, Bundles with at most one slice of entries, and Bundles whose fullUrls or resource ids
+ * repeat (bdl-7 and the validator's duplicate checks span every entry).
  * Any failure to slice falls back to whole validation. The request's thread validates the first slice, the given
  * executor the others.
  *
@@ -202,10 +203,13 @@ final class SlicedBundleValidator implements IValidatorModule {
             }
             Plan plan = new Plan(text, open, close, entries);
             Set<String> fullUrls = new HashSet<>();
+            Set<String> typeAndIds = new HashSet<>();
             for (int i = 0; i < entries.size(); i++) {
                 Entry e = entries.get(i);
-                if (e.fullUrl != null && !fullUrls.add(e.fullUrl)) {
-                    return null; // bdl-7 (fullUrl unique) spans every entry: validate whole
+                // bdl-7 (fullUrl unique) and the validator's own duplicate checks span every entry: validate whole.
+                if (e.fullUrl != null && !fullUrls.add(e.fullUrl)
+                        || e.typeAndId != null && !typeAndIds.add(e.typeAndId)) {
+                    return null;
                 }
                 if (e.fullUrl != null) {
                     plan.byKey.putIfAbsent(e.fullUrl, i);

@@ -73,6 +73,16 @@ class SlicedBundleValidatorTest {
         assertThat(slicedFindings(1, twice, 1)).containsExactlyInAnyOrderElementsOf(expected);
     }
 
+    @Test
+    void repeatedResourceIdsAreValidatedWhole() {
+        String twice = DEFECTS.replace("{ \"resourceType\": \"Patient\", \"gender\": \"female\" }",
+                "{ \"resourceType\": \"Patient\", \"id\": \"p\", \"gender\": \"female\" }")
+                .replace("{ \"resourceType\": \"Patient\", \"gender\": \"bogus\" }",
+                        "{ \"resourceType\": \"Patient\", \"id\": \"p\", \"gender\": \"bogus\" }");
+        assertThat(twice).contains("\"id\": \"p\", \"gender\": \"bogus\"");
+        assertThat(slicedFindings(1, twice, 1)).containsExactlyInAnyOrderElementsOf(findings(whole, twice));
+    }
+
     private static final java.util.concurrent.atomic.AtomicInteger CALLS = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Counts the validator runs, so a test can tell slicing from the whole-Bundle fallback. */
