@@ -44,6 +44,10 @@ class DataSourceConfig {
         HikariConfig cfg = new HikariConfig();
         cfg.setPoolName("vault-db");
         cfg.setMaximumPoolSize(props.maxPoolSize());
+        // Hibernate already batches inserts (hibernate.jdbc.batch_size, order_inserts); pgjdbc otherwise still sends a
+        // batch as one INSERT per row. Rewritten, a batch is one multi-row INSERT: fewer round trips per submission.
+        // Update counts then read SUCCESS_NO_INFO, which Hibernate accepts and no vault code inspects.
+        cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
         if (props.external()) {
             cfg.setJdbcUrl(props.url());
             cfg.setUsername(props.username());

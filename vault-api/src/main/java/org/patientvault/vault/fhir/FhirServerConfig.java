@@ -137,7 +137,7 @@ class FhirServerConfig {
     InterceptorGroup validationInterceptors(FhirProperties props, FhirContext fhirContext) {
         return props.validateRequests()
                 ? InterceptorGroup.of(Concern.VALIDATION, R4Validation.requestValidatingInterceptor(fhirContext,
-                        props.warmUpValidation()))
+                        props.warmUpValidation(), props.validationSliceEntries(), props.validationThreads()))
                 : InterceptorGroup.of(Concern.VALIDATION);
     }
 

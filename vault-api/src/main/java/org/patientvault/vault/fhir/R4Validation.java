@@ -7,6 +7,9 @@ import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import java.time.Duration;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
@@ -41,7 +44,8 @@ final class R4Validation {
     private R4Validation() {
     }
 
-    static RequestValidatingInterceptor requestValidatingInterceptor(FhirContext ctx, boolean warmUp) {
+    static RequestValidatingInterceptor requestValidatingInterceptor(FhirContext ctx, boolean warmUp,
+                                                                     int sliceEntries, int threads) {
         // Findings of accepted requests are kept for quality scoring.
         RequestValidatingInterceptor interceptor = new RequestValidatingInterceptor() {
             @Override
@@ -51,7 +55,15 @@ final class R4Validation {
             }
         };
         FhirInstanceValidator module = instanceValidator(ctx);
-        interceptor.addValidatorModule(module);
+        // Large Bundles in slices: the same findings without the validator's quadratic message merge, and on more
+        // than the request's own thread. Daemon threads: the pool lives as long as the application.
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "vault-validation-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        interceptor.addValidatorModule(new SlicedBundleValidator(ctx, module, sliceEntries, pool));
         interceptor.setFailOnSeverity(ResultSeverityEnum.ERROR);
         interceptor.setAddResponseHeaderOnSeverity(null);
         interceptor.setAddResponseOutcomeHeaderOnSeverity(null);
@@ -77,6 +89,7 @@ final class R4Validation {
         validator.setNoTerminologyChecks(false);
         validator.setErrorForUnknownProfiles(false);
         validator.setAnyExtensionsAllowed(true);
+        validator.setValidatorPolicyAdvisor(new VaultPolicyAdvisor(validator.getValidatorPolicyAdvisor()));
         return validator;
     }
 

@@ -55,6 +55,18 @@ class R4ValidationTest {
         assertThat(bad.getMessages()).anyMatch(m -> m.getSeverity() == ResultSeverityEnum.ERROR);
     }
 
+    @Test
+    void narrativeAdviceIsSuppressedAndOtherWarningsAreKept() {
+        // dom-6 ("should have narrative") rejects nothing and quality scoring ignores it; the validator no longer
+        // reports it, so it no longer feeds the Bundle's quadratic message merge. Other best-practice warnings stay.
+        ValidationResult r = validator.validateWithResult(R4Validation.SAMPLE_TRANSACTION);
+        assertThat(r.getMessages()).noneMatch(m -> m.getMessage().contains("dom-6")
+                || VaultPolicyAdvisor.DOM_6.equals(m.getMessageId()));
+        assertThat(r.getMessages()).anyMatch(m -> m.getSeverity() == ResultSeverityEnum.WARNING
+                && m.getLocationString().startsWith("Bundle.entry[2].resource")
+                && m.getMessage().contains("performer"));
+    }
+
     private static Patient patientSpeaking(String tag) {
         Patient p = new Patient();
         p.addCommunication().setLanguage(new CodeableConcept(new Coding("urn:ietf:bcp:47", tag, null)));
