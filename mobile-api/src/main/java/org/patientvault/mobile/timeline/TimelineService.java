@@ -39,8 +39,7 @@ import org.springframework.stereotype.Service;
  * <p>Cost of a page of {@code n}: per FHIR type, a search sorted by its clinical date that starts at the cursor
  * ({@code _sort=-date}, {@code date=le<cursor time>}, {@code _count=n+1}), followed only while records of one instant
  * straddle its pages; the types' heads are merged here. The hospital and date filters are part of those searches.
- * Totals are counted by the database: the first page's sorted searches count ({@code _total=accurate}), a later page
- * adds one {@code _summary=count} per type; without a date range, one more count per type of the records with a
+ * Totals are counted by the database, one {@code _summary=count} per type on every page; without a date range, one more count per type of the records with a
  * clinical date tells whether any have none (FHIR sorts those last and a date bound leaves them out), and only then
  * are those read. The first requests of a page run at once, each as the caller. So a page costs O(n) records read,
  * not O(history). The text filter and a lab-only or checkup-only view are not FHIR searches: they read every record of
@@ -156,10 +155,10 @@ class TimelineService {
         for (Kind k : kinds) {
             Map<String, List<String>> sorted = k.sorted(filters, after, chunk(limit));
             calls.add(() -> records.port().search(k.type().getSimpleName(), sorted));
-            if (after != null) {
-                Map<String, List<String>> all = k.count(filters, false);
-                calls.add(() -> records.port().search(k.type().getSimpleName(), all));
-            }
+            // Counted apart on every page: a _total on the sorted search made HAPI's synchronous search several
+            // times slower for a long history (measured: bob's first page 1.1 s against 0.4 s for a later one).
+            Map<String, List<String>> all = k.count(filters, false);
+            calls.add(() -> records.port().search(k.type().getSimpleName(), all));
             if (!dateRange) {
                 Map<String, List<String>> dated = k.count(filters, true);
                 calls.add(() -> records.port().search(k.type().getSimpleName(), dated));
@@ -171,7 +170,7 @@ class TimelineService {
         int at = 0;
         for (Kind k : kinds) {
             Bundle first = answers.get(at++);
-            int all = after == null ? total(first) : total(answers.get(at++));
+            int all = total(answers.get(at++));
             total += all;
             sources.add(new Sorted(k, filters, after, first, chunk(limit)));
             if (!dateRange && all > total(answers.get(at++))) {
@@ -330,18 +329,13 @@ class TimelineService {
         }
 
         /**
-         * The sorted search of a page: from the cursor on, the first {@code chunk} records; the first page counts
-         * too. {@code _offset=0} makes HAPI answer it synchronously with a database {@code LIMIT}: no persisted search
+         * The sorted search of a page: from the cursor on, the first {@code chunk} records. {@code _offset=0} makes HAPI answer it synchronously with a database {@code LIMIT}: no persisted search
          * and no prefetch of hundreds of ids into the search cache, which a page never reads. Reading on past the
          * chunk is {@link #following}'s.
          */
         Map<String, List<String>> sorted(Filters f, Cursor after, int chunk) {
             Map<String, List<String>> p = following(f, after, chunk);
             p.put("_offset", List.of("0"));
-            if (after == null) {
-                // every match counted by the database (the patient's own count: no record is read)
-                p.put("_total", List.of("accurate"));
-            }
             return p;
         }
 
