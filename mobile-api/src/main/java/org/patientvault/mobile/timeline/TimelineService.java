@@ -343,11 +343,12 @@ class TimelineService {
         Map<String, List<String>> following(Filters f, Cursor after, int chunk) {
             Map<String, List<String>> p = params(f);
             p.put("_count", List.of(Integer.toString(chunk)));
-            if (after != null) {
-                List<String> dates = new ArrayList<>(p.getOrDefault(dateParam, List.of()));
-                dates.add("le" + Instant.ofEpochMilli(after.epochMillis()));
-                p.put(dateParam, dates);
-            }
+            List<String> dates = new ArrayList<>(p.getOrDefault(dateParam, List.of()));
+            // Always bounded, on the first page too: only dated records are read here (undated ones are a source of
+            // their own), and with a date predicate PostgreSQL walks the date index in order instead of sorting the
+            // patient's history (measured: the largest patient's first page 0.7 s unbounded, 0.1 s bounded).
+            dates.add(after == null ? "le9999-12-31" : "le" + Instant.ofEpochMilli(after.epochMillis()));
+            p.put(dateParam, dates);
             return p;
         }
 
