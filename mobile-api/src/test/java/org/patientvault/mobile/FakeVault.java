@@ -63,6 +63,16 @@ public class FakeVault implements CallerRecords, CallerIdentity, CallerImages, C
         studies.clear();
         searches.clear();
         served.set(0);
+        auditScopes.clear();
+    }
+
+    /** Calls made inside {@link #auditedAsOne}: the fake has no audit trail; tests see the scopes opened. */
+    public final List<String> auditScopes = new CopyOnWriteArrayList<>();
+
+    @Override
+    public <T> T auditedAsOne(String edgeRequest, java.util.function.Supplier<T> work) {
+        auditScopes.add(edgeRequest);
+        return work.get();
     }
 
     @Override

@@ -171,13 +171,13 @@ final class ExportWriter {
                         byte[] head = in.readNBytes(limit + 1);
                         out.write(head);
                         if (head.length > limit) {
-                            in.transferTo(out);
+                            copyImage(in, out);
                         } else {
                             preview(head, work.resolve("preview-" + previews.size() + ".png"))
                                     .ifPresent(png -> previews.put(uid, png));
                         }
                     } else {
-                        in.transferTo(out);
+                        copyImage(in, out);
                     }
                     out.closeEntry();
                     progress.done(++counter[0]);
@@ -245,6 +245,20 @@ final class ExportWriter {
             return Optional.empty();
         }
     }
+
+    /**
+     * Copies an image in large blocks: the object store hands out decrypted chunks of 256 KiB, and
+     * {@link InputStream#transferTo}'s 8 KiB buffer would cut each into 32 reads, deflater calls and CRC updates.
+     */
+    private static void copyImage(InputStream in, OutputStream out) throws IOException {
+        byte[] buf = new byte[IMAGE_BUFFER];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            out.write(buf, 0, n);
+        }
+    }
+
+    private static final int IMAGE_BUFFER = 256 * 1024;
 
     private static void copy(ZipOutputStream out, String name, Path file) throws IOException {
         out.putNextEntry(new ZipEntry(name));

@@ -18,6 +18,20 @@ import org.hl7.fhir.r4.model.Resource;
 public interface CallerRecords {
 
     /**
+     * Runs {@code work}, whose calls to this port (on this thread, or on threads it hands them to through
+     * {@link CallerContexts#capture()} taken inside it) are audited together when it ends, successfully or not: one
+     * AuditEvent on the caller's side naming every interaction, id and query of those calls, the worst outcome and
+     * the caller's records concerned (types and counts), plus one per other patient concerned; the same facts as one
+     * event per call. Written before this method returns, so before the edge answers. For an edge request that makes
+     * several FHIR requests to answer one question (a timeline page). Nested calls join the outer one.
+     *
+     * <p>Cost: one audit write instead of one per call.
+     *
+     * @param edgeRequest what the edge was asked, without its query (e.g. {@code GET /mobile/v1/timeline}); recorded
+     */
+    <T> T auditedAsOne(String edgeRequest, java.util.function.Supplier<T> work);
+
+    /**
      * One page of a search, e.g. {@code search("Observation", Map.of("code", List.of("http://loinc.org|1558-6")))}.
      *
      * @param resourceType a FHIR resource type

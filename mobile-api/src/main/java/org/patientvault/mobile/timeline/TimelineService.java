@@ -39,8 +39,7 @@ import org.springframework.stereotype.Service;
  * <p>Cost of a page of {@code n}: per FHIR type, a search sorted by its clinical date that starts at the cursor
  * ({@code _sort=-date}, {@code date=le<cursor time>}, {@code _count=n+1}), followed only while records of one instant
  * straddle its pages; the types' heads are merged here. The hospital and date filters are part of those searches.
- * Totals are counted by the database: the first page's sorted searches count ({@code _total=accurate}), a later page
- * adds one {@code _summary=count} per type; without a date range, one more count per type of the records with a
+ * Totals are counted by the database, one {@code _summary=count} per type on every page; without a date range, one more count per type of the records with a
  * clinical date tells whether any have none (FHIR sorts those last and a date bound leaves them out), and only then
  * are those read. The first requests of a page run at once, each as the caller. So a page costs O(n) records read,
  * not O(history). The text filter and a lab-only or checkup-only view are not FHIR searches: they read every record of
@@ -139,6 +138,11 @@ public class TimelineService {
 
     public TimelinePage page(Filters filters, Cursor after, int limit) {
         records.self();
+        // One AuditEvent for the page (every search it made, what of the record it concerned), not one per search.
+        return records.port().auditedAsOne("GET /mobile/v1/timeline", () -> read(filters, after, limit));
+    }
+
+    private TimelinePage read(Filters filters, Cursor after, int limit) {
         if (filters.needsScan()) {
             return scanned(filters, after, limit);
         }
@@ -149,12 +153,12 @@ public class TimelineService {
         // are looked for only when there are some.
         List<Supplier<Bundle>> calls = new ArrayList<>();
         for (Kind k : kinds) {
-            Map<String, List<String>> sorted = k.sorted(filters, after, limit + 1);
+            Map<String, List<String>> sorted = k.sorted(filters, after, chunk(limit));
             calls.add(() -> records.port().search(k.type().getSimpleName(), sorted));
-            if (after != null) {
-                Map<String, List<String>> all = k.count(filters, false);
-                calls.add(() -> records.port().search(k.type().getSimpleName(), all));
-            }
+            // Counted apart on every page, as a _summary=count (no record read): the sorted search stays a plain
+            // LIMIT query.
+            Map<String, List<String>> all = k.count(filters, false);
+            calls.add(() -> records.port().search(k.type().getSimpleName(), all));
             if (!dateRange) {
                 Map<String, List<String>> dated = k.count(filters, true);
                 calls.add(() -> records.port().search(k.type().getSimpleName(), dated));
@@ -166,9 +170,9 @@ public class TimelineService {
         int at = 0;
         for (Kind k : kinds) {
             Bundle first = answers.get(at++);
-            int all = after == null ? total(first) : total(answers.get(at++));
+            int all = total(answers.get(at++));
             total += all;
-            sources.add(new Sorted(k, filters, after, first));
+            sources.add(new Sorted(k, filters, after, first, chunk(limit)));
             if (!dateRange && all > total(answers.get(at++))) {
                 sources.add(undated(k, filters, after));
             }
@@ -190,6 +194,15 @@ public class TimelineService {
             page.add(best.poll());
         }
         return assemble(page, limit, total, false);
+    }
+
+    /**
+     * Records read per type by a page's first search: twice what the page shows, because several records often share
+     * one instant (a lab panel) and an instant that straddles the chunk's end costs a second search (see
+     * {@link Sorted}); the first search is bounded by the database ({@code LIMIT}), so the extra rows are cheap.
+     */
+    static int chunk(int limit) {
+        return 2 * (limit + 1);
     }
 
     private static int total(Bundle b) {
@@ -315,18 +328,26 @@ public class TimelineService {
             return dateParam;
         }
 
-        /** The sorted search of a page: from the cursor on, {@code chunk} at a time; the first page counts too. */
+        /**
+         * The sorted search of a page: from the cursor on, the first {@code chunk} records. {@code _offset=0} makes HAPI answer it synchronously with a database {@code LIMIT}: no persisted search
+         * and no prefetch of hundreds of ids into the search cache, which a page never reads. Reading on past the
+         * chunk is {@link #following}'s.
+         */
         Map<String, List<String>> sorted(Filters f, Cursor after, int chunk) {
+            Map<String, List<String>> p = following(f, after, chunk);
+            p.put("_offset", List.of("0"));
+            return p;
+        }
+
+        /** The same sorted search as a paged one ({@code next} links), for reading on past the first chunk. */
+        Map<String, List<String>> following(Filters f, Cursor after, int chunk) {
             Map<String, List<String>> p = params(f);
             p.put("_count", List.of(Integer.toString(chunk)));
-            if (after == null) {
-                // every match counted by the database (the patient's own count: no record is read)
-                p.put("_total", List.of("accurate"));
-            } else {
-                List<String> dates = new ArrayList<>(p.getOrDefault(dateParam, List.of()));
-                dates.add("le" + Instant.ofEpochMilli(after.epochMillis()));
-                p.put(dateParam, dates);
-            }
+            List<String> dates = new ArrayList<>(p.getOrDefault(dateParam, List.of()));
+            // Always bounded, on the first page too: only dated records are read here (undated ones are a source of
+            // their own), so the first page's search has the same shape as a later page's.
+            dates.add(after == null ? "le9999-12-31" : "le" + Instant.ofEpochMilli(after.epochMillis()));
+            p.put(dateParam, dates);
             return p;
         }
 
@@ -433,15 +454,20 @@ public class TimelineService {
         private final Cursor after;
         private final PriorityQueue<TimelineItem> buffer =
                 new PriorityQueue<>((a, b) -> Cursor.ORDER.compare(a.key(), b.key()));
+        /** Ids read so far: the paged search that follows the first chunk reads that chunk again. */
+        private final Set<String> seen = new java.util.HashSet<>();
+        private final int chunk;
         private Bundle last;
+        private boolean firstChunk = true;
         private boolean exhausted;
         private long frontier = Long.MAX_VALUE;
 
-        /** {@code first}: the answer to {@link Kind#sorted}. */
-        Sorted(Kind kind, Filters filters, Cursor after, Bundle first) {
+        /** {@code first}: the answer to {@link Kind#sorted} with {@code chunk}. */
+        Sorted(Kind kind, Filters filters, Cursor after, Bundle first, int chunk) {
             this.kind = kind;
             this.filters = filters;
             this.after = after;
+            this.chunk = chunk;
             absorb(first);
         }
 
@@ -466,6 +492,13 @@ public class TimelineService {
         }
 
         private void fetch() {
+            if (firstChunk) {
+                // The first chunk was a synchronous search (no paging links that stay valid while records arrive):
+                // read on with the same search as a paged one, which starts again at the top; ids read are skipped.
+                firstChunk = false;
+                absorb(records.port().search(kind.type().getSimpleName(), kind.following(filters, after, chunk)));
+                return;
+            }
             Optional<Bundle> next = records.port().nextPage(last);
             if (next.isEmpty()) {
                 exhausted = true;
@@ -479,7 +512,8 @@ public class TimelineService {
             for (Bundle.BundleEntryComponent e : page.getEntry()) {
                 Resource r = e.getResource();
                 if (!kind.type().isInstance(r) || (e.hasSearch() && e.getSearch().getMode() != null
-                        && e.getSearch().getMode() != Bundle.SearchEntryMode.MATCH) || !kind.dated(r)) {
+                        && e.getSearch().getMode() != Bundle.SearchEntryMode.MATCH) || !kind.dated(r)
+                        || !seen.add(r.getIdElement().getIdPart())) {
                     continue;
                 }
                 Long t = kind.sortTime(r);
@@ -488,7 +522,8 @@ public class TimelineService {
                 }
                 views.item(r).filter(filters::keeps).filter(i -> i.key().isAfter(after)).ifPresent(buffer::add);
             }
-            if (page.getLink(Bundle.LINK_NEXT) == null) {
+            // The first chunk's own next link (an _offset link) is not followed: fetch() pages a search instead.
+            if (page.getLink(Bundle.LINK_NEXT) == null && (!firstChunk || page.getEntry().size() < chunk)) {
                 exhausted = true;
             }
         }

@@ -142,25 +142,21 @@ public class AuditTrail implements ConsentAuditSink {
             return;
         }
         VaultPrincipal caller = VaultPrincipal.current().orElse(null);
-        AuditEvent ev = event(request, caller, outcome, status);
-        if (request.getId() != null && request.getId().hasIdPart()) {
-            // By identifier, not a literal reference: the id asked for may not exist, and the audit must still be
-            // written (a literal reference to a missing resource would fail referential integrity).
-            String asked = request.getResourceName() + "/" + request.getId().getIdPart();
-            ev.addEntity().setWhat(new Reference().setIdentifier(new Identifier()
-                            .setSystem("https://patientvault.org/fhir/sid/resource").setValue(asked)).setDisplay(asked))
-                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2",
-                            "System Object"));
-        }
-        String query = request.getCompleteUrl();
-        if (query != null && query.contains("?")) {
-            ev.addEntity().setQuery(query.substring(query.indexOf('?') + 1).getBytes(StandardCharsets.UTF_8))
-                    .setDescription(request.getRequestPath())
-                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2",
-                            "System Object"))
-                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "24", "Query"));
-        }
+        String asked = request.getId() != null && request.getId().hasIdPart()
+                ? request.getResourceName() + "/" + request.getId().getIdPart() : null;
+        String url = request.getCompleteUrl();
+        String query = url != null && url.contains("?") ? url.substring(url.indexOf('?') + 1) : null;
         Map<String, Map<String, Integer>> touched = touched(request);
+        AuditBatch batch = AuditBatch.current().orElse(null);
+        if (batch != null && caller != null && batch.add(caller, new AuditBatch.Part(
+                request.getRestOperationType().getCode(), request.getRestOperationType().name(),
+                action(request.getRestOperationType()), outcome, status, asked, query, request.getRequestPath()),
+                touched)) {
+            // One in-process request of an edge request audited as one: written by flush(batch).
+            return;
+        }
+        AuditEvent ev = event(request, caller, outcome, status);
+        addAsked(ev, asked, query, request.getRequestPath());
         String self = caller == null ? null : caller.patientId();
         if (self != null) {
             patientEntity(ev, self, touched.get(self));
@@ -176,13 +172,93 @@ public class AuditTrail implements ConsentAuditSink {
         }
     }
 
+    /**
+     * Writes what a batch collected (see {@link AuditBatch}): one AuditEvent on the caller's side naming every
+     * interaction, id and query of its requests, the worst outcome and the caller's own records concerned, and one per
+     * other patient concerned; nothing when no request was made. Like {@link #save}, never fails the caller.
+     */
+    public void flush(AuditBatch batch) {
+        AuditBatch.Snapshot s = batch.drain();
+        if (s.parts().isEmpty()) {
+            return;
+        }
+        AuditEvent.AuditEventOutcome worst = AuditEvent.AuditEventOutcome._0;
+        java.util.Set<String> statuses = new TreeSet<>();
+        java.util.Set<AuditEvent.AuditEventAction> actions = java.util.EnumSet.noneOf(
+                AuditEvent.AuditEventAction.class);
+        Map<String, String> interactions = new TreeMap<>();
+        for (AuditBatch.Part p : s.parts()) {
+            if (severity(p.outcome()) > severity(worst)) {
+                worst = p.outcome();
+            }
+            if (p.status() != null) {
+                statuses.add(p.status());
+            }
+            actions.add(p.action());
+            interactions.put(p.interaction(), p.interactionName());
+        }
+        AuditEvent.AuditEventAction action = actions.size() == 1 ? actions.iterator().next()
+                : AuditEvent.AuditEventAction.E;
+        String status = statuses.isEmpty() ? null : String.join(", HTTP ", statuses);
+        AuditEvent ev = event(action, interactions, s.caller(), worst, status);
+        ev.addEntity().setDescription(batch.edgeRequest() + ": " + s.parts().size() + " FHIR requests audited as one")
+                .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"))
+                .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "20", "Job"));
+        for (AuditBatch.Part p : s.parts()) {
+            addAsked(ev, p.asked(), p.query(), p.path());
+        }
+        String self = s.caller() == null ? null : s.caller().patientId();
+        if (self != null) {
+            patientEntity(ev, self, s.touched().get(self));
+        }
+        save(ev);
+        for (Map.Entry<String, Map<String, Integer>> patient : s.touched().entrySet()) {
+            if (patient.getKey().equals(self)) {
+                continue;
+            }
+            AuditEvent theirs = event(action, interactions, s.caller(), worst, status);
+            patientEntity(theirs, patient.getKey(), patient.getValue());
+            save(theirs);
+        }
+    }
+
+    private static int severity(AuditEvent.AuditEventOutcome o) {
+        return o == AuditEvent.AuditEventOutcome._0 ? 0 : o == AuditEvent.AuditEventOutcome._4 ? 4
+                : o == AuditEvent.AuditEventOutcome._8 ? 8 : 12;
+    }
+
+    /** The id asked for (by identifier) and the query, as entities of the caller's event. */
+    private static void addAsked(AuditEvent ev, String asked, String query, String path) {
+        if (asked != null) {
+            // By identifier, not a literal reference: the id asked for may not exist, and the audit must still be
+            // written (a literal reference to a missing resource would fail referential integrity).
+            ev.addEntity().setWhat(new Reference().setIdentifier(new Identifier()
+                            .setSystem("https://patientvault.org/fhir/sid/resource").setValue(asked)).setDisplay(asked))
+                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2",
+                            "System Object"));
+        }
+        if (query != null) {
+            ev.addEntity().setQuery(query.getBytes(StandardCharsets.UTF_8))
+                    .setDescription(path)
+                    .setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2",
+                            "System Object"))
+                    .setRole(new Coding("http://terminology.hl7.org/CodeSystem/object-role", "24", "Query"));
+        }
+    }
+
     /** Who asked for what kind of interaction, with what outcome; no patient and nothing asked for yet. */
     private static AuditEvent event(RequestDetails request, VaultPrincipal caller, AuditEvent.AuditEventOutcome outcome,
                                     String status) {
-        AuditEvent ev = base(action(request.getRestOperationType()), outcome);
+        return event(action(request.getRestOperationType()), Map.of(request.getRestOperationType().getCode(),
+                request.getRestOperationType().name()), caller, outcome, status);
+    }
+
+    /** As above, for one or more interactions (code to name) of one caller. */
+    private static AuditEvent event(AuditEvent.AuditEventAction action, Map<String, String> interactions,
+                                    VaultPrincipal caller, AuditEvent.AuditEventOutcome outcome, String status) {
+        AuditEvent ev = base(action, outcome);
         ev.setType(new Coding(DCM, "110110", "Patient Record"));
-        ev.addSubtype(new Coding(INTERACTION, request.getRestOperationType().getCode(),
-                request.getRestOperationType().name()));
+        interactions.forEach((code, name) -> ev.addSubtype(new Coding(INTERACTION, code, name)));
         if (status != null) {
             ev.setOutcomeDesc("HTTP " + status);
         }

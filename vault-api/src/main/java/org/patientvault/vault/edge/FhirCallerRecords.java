@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -16,6 +17,8 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Resource;
 import org.patientvault.mobile.port.CallerRecords;
 import org.patientvault.mobile.port.CallerRecordsException;
+import org.patientvault.vault.audit.AuditBatch;
+import org.patientvault.vault.audit.AuditTrail;
 import org.patientvault.vault.caller.FhirDispatch;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -33,10 +36,25 @@ class FhirCallerRecords implements CallerRecords {
 
     private final FhirDispatch dispatch;
     private final FhirContext ctx;
+    private final AuditTrail audit;
 
-    FhirCallerRecords(FhirDispatch dispatch, FhirContext ctx) {
+    FhirCallerRecords(FhirDispatch dispatch, FhirContext ctx, AuditTrail audit) {
         this.dispatch = dispatch;
         this.ctx = ctx;
+        this.audit = audit;
+    }
+
+    @Override
+    public <T> T auditedAsOne(String edgeRequest, Supplier<T> work) {
+        if (AuditBatch.current().isPresent()) {
+            return work.get(); // already inside one: its requests join the outer batch
+        }
+        AuditBatch batch = new AuditBatch(edgeRequest);
+        try {
+            return batch.call(work);
+        } finally {
+            audit.flush(batch);
+        }
     }
 
     @Override

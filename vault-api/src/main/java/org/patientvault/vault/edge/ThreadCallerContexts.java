@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.patientvault.mobile.port.CallerContexts;
+import org.patientvault.vault.audit.AuditBatch;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -41,7 +42,12 @@ class ThreadCallerContexts implements CallerContexts {
         Snapshot snapshot = new Snapshot(url.substring(0, url.length() - outer.getRequestURI().length()),
                 outer.getContextPath(), outer.getScheme(), outer.getServerName(), outer.getServerPort(),
                 outer.getRemoteAddr(), outer.getHeader("Accept-Language"), outer.getServletContext(), auth);
-        return work -> snapshot.run(work);
+        // Requests made for a batch-audited edge request stay in its batch on the worker (CallerRecords#auditedAsOne).
+        AuditBatch batch = AuditBatch.current().orElse(null);
+        return batch == null ? snapshot::run : work -> batch.call(() -> {
+            snapshot.run(work);
+            return null;
+        });
     }
 
     private record Snapshot(String root, String contextPath, String scheme, String serverName, int serverPort,

@@ -118,6 +118,73 @@ class CallerRecordsIT extends FhirIT {
         assertThat(records.read("Observation", aliceObservation)).isEmpty();
     }
 
+    /**
+     * An edge request's searches audited as one: one AuditEvent (not one per search) by the same caller, naming every
+     * query, the worst outcome, and the caller's records concerned summed over the searches; outside the scope each
+     * search still writes its own.
+     */
+    @Test
+    void searchesAuditedAsOneWriteOneEventWithEveryQuery() {
+        as(patient(alicePatient));
+        int before = count("AuditEvent");
+        records.search("Observation", Map.of("code", List.of("http://loinc.org|1558-6")));
+        records.search("Patient", Map.of("_id", List.of(alicePatient)));
+        // Besides one per request, the consent engine may record its decisions (not batched): compare with a scope.
+        int unscoped = count("AuditEvent") - before;
+        assertThat(unscoped).as("one per search outside a scope, at least").isGreaterThanOrEqualTo(2);
+
+        before = count("AuditEvent");
+        org.hl7.fhir.r4.model.InstantType since = org.hl7.fhir.r4.model.InstantType.now();
+        CallerRecordsException refused = catchThrowableOfType(CallerRecordsException.class,
+                () -> records.auditedAsOne("GET /mobile/v1/test", () -> {
+                    records.search("Observation", Map.of("code", List.of("http://loinc.org|1558-6")));
+                    records.search("Patient", Map.of("_id", List.of(alicePatient)));
+                    return records.search("NoSuchType", Map.of()); // refused before dispatch: no FHIR request
+                }));
+        assertThat(refused.status()).isEqualTo(400);
+        // The two request events become one (and per-patient events of other patients concerned, one each).
+        assertThat(count("AuditEvent") - before).as("fewer writes for the whole scope").isLessThan(unscoped)
+                .isGreaterThanOrEqualTo(1);
+
+        org.hl7.fhir.r4.model.AuditEvent ev = newest(since);
+        assertThat(ev.getAgentFirstRep().getWho().getReference()).isEqualTo("Patient/" + alicePatient);
+        assertThat(ev.getOutcome()).isEqualTo(org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome._0);
+        assertThat(ev.getEntity()).filteredOn(e -> e.hasQuery())
+                .extracting(e -> new String(e.getQuery(), java.nio.charset.StandardCharsets.UTF_8))
+                .anySatisfy(q -> assertThat(q).contains("1558-6")).hasSize(2);
+        assertThat(ev.getEntity()).anySatisfy(e -> assertThat(e.getDescription())
+                .isEqualTo("GET /mobile/v1/test: 2 FHIR requests audited as one"));
+        assertThat(ev.getEntity()).filteredOn(e -> ("Patient/" + alicePatient).equals(e.getWhat().getReference()))
+                .singleElement().satisfies(e -> assertThat(e.getDescription()).contains("Observation×1")
+                        .contains("Patient×1"));
+
+        // A refused request inside a scope: the event carries the failure.
+        since = org.hl7.fhir.r4.model.InstantType.now();
+        catchThrowableOfType(CallerRecordsException.class, () -> records.auditedAsOne("GET /mobile/v1/test", () -> {
+            records.search("Observation", Map.of());
+            return records.search("Observation", Map.of("no-such-parameter", List.of("x")));
+        }));
+        ev = newest(since);
+        assertThat(ev.getOutcome()).isEqualTo(org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome._4);
+        assertThat(ev.getOutcomeDesc()).startsWith("HTTP 4");
+    }
+
+    private org.hl7.fhir.r4.model.AuditEvent newest(org.hl7.fhir.r4.model.InstantType since) {
+        ca.uhn.fhir.jpa.searchparam.SearchParameterMap map = ca.uhn.fhir.jpa.searchparam.SearchParameterMap
+                .newSynchronous();
+        map.add("date", new ca.uhn.fhir.rest.param.DateParam(ca.uhn.fhir.rest.param.ParamPrefixEnum.GREATERTHAN_OR_EQUALS,
+                since.getValue()));
+        map.add("agent", new ca.uhn.fhir.rest.param.ReferenceParam("Patient/" + alicePatient));
+        List<org.hl7.fhir.instance.model.api.IBaseResource> found = daos.getResourceDao("AuditEvent")
+                .search(map, new ca.uhn.fhir.rest.api.server.SystemRequestDetails()).getAllResources();
+        List<org.hl7.fhir.r4.model.AuditEvent> batched = found.stream()
+                .map(org.hl7.fhir.r4.model.AuditEvent.class::cast)
+                .filter(e -> e.getEntity().stream().anyMatch(x -> x.hasDescription()
+                        && x.getDescription().startsWith("GET /mobile/v1/test"))).toList();
+        assertThat(batched).hasSize(1);
+        return batched.get(0);
+    }
+
     @Test
     void anUnknownTypeIsRefusedBeforeAnythingIsDispatched() {
         as(patient(alicePatient));
