@@ -777,6 +777,8 @@ class CohortBuilder implements DisposableBean {
                         continue;
                     }
                     ctx.checkAbort();
+                    // A large study takes a while: a cancellation is honoured between instances, as before.
+                    checkCancel(ctx.releaseId());
                     dicom(instance, patientId, ctx, out);
                     out.counts.get(patientId).merge("DICOM instance", 1, Integer::sum);
                 }
