@@ -398,9 +398,30 @@ class CohortBuilder implements DisposableBean {
             }
 
             checkCancel(release.id());
+            // The files are encrypted and stored on the pool, one task each, listed in type order.
             ArrayNode output = json.createArrayNode();
+            List<Future<ObjectNode>> uploads = new ArrayList<>();
             for (Ndjson file : ndjson.values()) {
-                output.add(upload(file, "ndjson", ctx.owner(), release.id(), written, job.fhirBase()));
+                uploads.add(pool.submit(() -> upload(file, "ndjson", ctx.owner(), release.id(), written,
+                        job.fhirBase())));
+            }
+            IOException failed = null;
+            RuntimeException failedRt = null;
+            for (Future<ObjectNode> f : uploads) {
+                // Every upload is waited for, so a failure leaves no task still writing an object.
+                try {
+                    output.add(await(f));
+                } catch (IOException e) {
+                    failed = failed == null ? e : failed;
+                } catch (RuntimeException e) {
+                    failedRt = failedRt == null ? e : failedRt;
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
+            if (failedRt != null) {
+                throw failedRt;
             }
             ArrayNode error = json.createArrayNode();
             if (errors.count > 0) {
@@ -457,16 +478,17 @@ class CohortBuilder implements DisposableBean {
         callbacks.announce(job, CohortStore.ReleaseStatus.TOO_SMALL, List.of());
     }
 
-    /** The ledger's AuditEvents (one insert each) on the pool; all are stored before this returns. */
+    /**
+     * The ledger's AuditEvents, {@link CohortLedger#BATCH} per transaction, the transactions on the pool; all are
+     * stored before this returns (the firm can download nothing before every use is in its patient's ledger).
+     */
     private void ledgerReleased(Job job, Map<String, Map<String, Integer>> countsByPatient) {
         List<Map.Entry<String, Map<String, Integer>>> all = new ArrayList<>(countsByPatient.entrySet());
-        int parts = Math.min(props.buildThreads(), Math.max(1, all.size()));
         List<Future<?>> futures = new ArrayList<>();
-        for (int p = 0; p < parts; p++) {
+        for (int from = 0; from < all.size(); from += CohortLedger.BATCH) {
             Map<String, Map<String, Integer>> part = new LinkedHashMap<>();
-            for (int i = p; i < all.size(); i += parts) {
-                part.put(all.get(i).getKey(), all.get(i).getValue());
-            }
+            all.subList(from, Math.min(all.size(), from + CohortLedger.BATCH))
+                    .forEach(e -> part.put(e.getKey(), e.getValue()));
             futures.add(pool.submit(() -> ledger.released(job, part)));
         }
         for (Future<?> f : futures) {
@@ -981,13 +1003,14 @@ class CohortBuilder implements DisposableBean {
         String fileId = UUID.randomUUID().toString();
         String key = "cohort/" + releaseId + "/" + fileId + ".ndjson";
         long size = Files.size(file.path);
+        CohortStore.File f = new CohortStore.File(fileId, releaseId, kind, file.type, key, file.count, size,
+                "application/fhir+ndjson");
+        // Listed before the put: a failure after a partial put still drops the object.
+        written.add(f);
         try (InputStream in = Files.newInputStream(file.path)) {
             StoredObject ignored = objects.put(owner, key, in, size, "application/fhir+ndjson");
         }
-        CohortStore.File f = new CohortStore.File(fileId, releaseId, kind, file.type, key, file.count, size,
-                "application/fhir+ndjson");
         store.addFile(f);
-        written.add(f);
         ObjectNode entry = json.createObjectNode();
         entry.put("type", file.type);
         entry.put("url", fileUrl(fhirBase, fileId));
