@@ -98,7 +98,9 @@ import org.springframework.stereotype.Component;
  *   <li>Criteria (every {@code member-filter}), sex, and per record: class, modality, data period, age at the
  *   record's date, quality score ≥ the minimum, and the engine's decision on that record.</li>
  *   <li>The k-anonymity guard over (birth year, sex, province); suppressed patients leave the release. Fewer than the
- *   minimum cohort size ends the build as "too small", saying only "fewer than N".</li>
+ *   minimum cohort size ends the build as "too small", saying only "fewer than N". The members are the patients who
+ *   contributed a record when it was written: if records went between selection and writing, the size rule and the
+ *   guard are checked again for them, and the build ends "too small" or fails, with every file it wrote deleted.</li>
  *   <li>De-identification with a key unique to the release (never stored): NDJSON per type and each DICOM instance
  *   (burned-in text excluded and reported) go to the object store under a key of the release's own, so expiry
  *   crypto-shreds them.</li>
