@@ -1,11 +1,15 @@
 package org.patientvault.vault.cohort;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.jpa.searchparam.extractor.ISearchParamExtractor;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceOrListParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,6 +30,8 @@ import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -36,12 +42,18 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
@@ -86,15 +98,21 @@ import org.springframework.stereotype.Component;
  *   <li>Criteria (every {@code member-filter}), sex, and per record: class, modality, data period, age at the
  *   record's date, quality score ≥ the minimum, and the engine's decision on that record.</li>
  *   <li>The k-anonymity guard over (birth year, sex, province); suppressed patients leave the release. Fewer than the
- *   minimum cohort size ends the build as "too small", saying only "fewer than N".</li>
+ *   minimum cohort size ends the build as "too small", saying only "fewer than N". The members are the patients who
+ *   contributed a record when it was written: if records went between selection and writing, the size rule and the
+ *   guard are checked again for them, and the build ends "too small" or fails, with every file it wrote deleted.</li>
  *   <li>De-identification with a key unique to the release (never stored): NDJSON per type and each DICOM instance
  *   (burned-in text excluded and reported) go to the object store under a key of the release's own, so expiry
  *   crypto-shreds them.</li>
  *   <li>Withdrawals: whoever was in an earlier release and is not in this one; the manifest's {@code deleted} names
  *   their pseudonyms. Then the ledger (an AuditEvent per patient included or withdrawn) and the firm's callback.</li>
  * </ol>
- * Cost: per consenting patient one Consent search, one search per criterion and one per record type asked for;
- * streaming throughout (a record at a time, DICOM through temporary files), so heap stays flat.
+ * Cost: two passes over chunks of patients, run on {@code vault.cohort.build-threads} threads with the output
+ * appended in chunk order. Selection: per chunk one Consent search and one Patient search, then per consenting
+ * patient one search per criterion and a short search per record type until the first record that qualifies.
+ * Writing: per chunk one Patient search, one search per record type and one DICOM index query; every record is read,
+ * decided, de-identified and encoded once. At most {@code build-threads + 1} chunks are held at a time, DICOM goes
+ * through temporary files, so heap stays flat.
  */
 @Component
 class CohortBuilder implements DisposableBean {
@@ -122,6 +140,7 @@ class CohortBuilder implements DisposableBean {
     private final CohortCallbacks callbacks;
     private final StoredInstances instances;
     private final EncryptedObjectStore objects;
+    private final ISearchParamExtractor searchParams;
     private final ZoneId zone;
     private final Clock clock = Clock.systemUTC();
     private final ObjectMapper json = new ObjectMapper();
@@ -130,6 +149,11 @@ class CohortBuilder implements DisposableBean {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * The build's helpers ({@code vault.cohort.build-threads}): selection batches, written chunks and ledger inserts
+     * of the one running build. Bounded, so a build never takes more of the database pool than this.
+     */
+    private final ExecutorService pool;
     /**
      * Expired files and keys go within the hour; from the moment of expiry a poll already answers "expired" and the
      * files are refused.
@@ -143,7 +167,8 @@ class CohortBuilder implements DisposableBean {
 
     CohortBuilder(FhirContext fhir, DaoRegistry daos, ConsentStore consents, CohortStore store,
                   CohortRequests requests, CohortProperties props, CohortLedger ledger, CohortCallbacks callbacks,
-                  StoredInstances instances, EncryptedObjectStore objects, VaultProperties vault) {
+                  StoredInstances instances, EncryptedObjectStore objects, VaultProperties vault,
+                  ISearchParamExtractor searchParams) {
         this.fhir = fhir;
         this.daos = daos;
         this.consents = consents;
@@ -154,7 +179,14 @@ class CohortBuilder implements DisposableBean {
         this.callbacks = callbacks;
         this.instances = instances;
         this.objects = objects;
+        this.searchParams = searchParams;
         this.zone = vault.zone();
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(props.buildThreads(), r -> {
+            Thread t = new Thread(r, "cohort-work-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         sweeper.scheduleWithFixedDelay(this::expireQuietly, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
     }
 
@@ -178,6 +210,7 @@ class CohortBuilder implements DisposableBean {
     public void destroy() {
         sweeper.shutdownNow();
         worker.shutdownNow();
+        pool.shutdownNow();
     }
 
     /** Thrown inside a build when its cancellation was asked for. */
@@ -189,7 +222,8 @@ class CohortBuilder implements DisposableBean {
 
     private void run(Job job) {
         String releaseId = job.release().id();
-        List<CohortStore.File> written = new ArrayList<>();
+        // Written to by the pool's tasks; read only after every task has ended.
+        List<CohortStore.File> written = java.util.Collections.synchronizedList(new ArrayList<>());
         try {
             build(job, written);
         } catch (Cancelled c) {
@@ -203,17 +237,60 @@ class CohortBuilder implements DisposableBean {
         }
     }
 
-    /** One patient as the release takes them. */
     /**
-     * One selected patient, as the selection keeps them: ids only, so the selection of a large cohort holds no
-     * records (they are read again, a chunk of patients at a time, when they are written).
+     * A patient the selection admitted, as the write pass needs them: no records (the write pass reads each record
+     * once, a chunk of patients at a time), the quasi-identifiers for the k-anonymity guard, the birth date for the
+     * per-record age check, and the consents the selection decided on (the write pass decides each record against
+     * these same consents, so both passes agree unless the records themselves change in between).
      */
-    private record Included(String patientId, QuasiIdentifiers quasi, Map<String, List<String>> idsByType,
-                            Set<String> consentVersions) {
+    private record Selected(String patientId, QuasiIdentifiers quasi, LocalDate born, List<ConsentPolicy> policies) {
     }
 
-    /** Patients per chunk when records are read again for writing: bounds the heap of a build. */
+    /** A selected patient and the equivalence class the k-anonymity guard released them in. */
+    private record ToWrite(Selected patient, KAnonymity.Released kClass) {
+    }
+
+    /** What writing one chunk of patients produced, appended to the release in chunk order by the coordinator. */
+    private static final class ChunkOut {
+        final Map<String, List<String>> lines = new LinkedHashMap<>();
+        final List<String> errors = new ArrayList<>();
+        final List<ObjectNode> dicom = new ArrayList<>();
+        final List<CohortStore.Member> members = new ArrayList<>();
+        final Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
+        final List<KAnonymity.Released> classes = new ArrayList<>();
+    }
+
+    /** The per-build state the pool's tasks share (all of it thread-safe or read-only). */
+    private record Ctx(String releaseId, CohortRequest cohort, CohortEligibility eligibility, Instant now,
+                       List<String> types, FhirDeidentifier fhirDeid, DicomDeidentifier dicomDeid, DeidRelease deid,
+                       String owner, String fhirBase, List<CohortStore.File> written, Map<String, Integer> outcomes,
+                       AtomicBoolean abort) {
+        void excluded(String reason) {
+            outcomes.merge(reason, 1, Integer::sum);
+        }
+
+        void checkAbort() {
+            if (abort.get()) {
+                throw new Aborted();
+            }
+        }
+    }
+
+    /** Thrown inside a pool task when its build has already failed or been cancelled elsewhere. */
+    private static final class Aborted extends RuntimeException {
+        Aborted() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Patients per chunk at most (selection batches and written chunks): bounds the heap of a build. */
     private static final int WRITE_CHUNK = 50;
+    /** Patients per chunk at least: below this, per-chunk queries cost more than the threads gain. */
+    private static final int MIN_CHUNK = 5;
+    /** Records the selection reads of a type before it reads the patient's whole list of that type. */
+    private static final int PROBE = 20;
+    /** A chunk's search of one type returning this many records is redone per patient (never a truncated list). */
+    private static final int CHUNK_LOAD_LIMIT = 5_000;
 
     private void build(Job job, List<CohortStore.File> written) throws IOException {
         CohortRequest cohort = job.cohort();
@@ -223,114 +300,96 @@ class CohortBuilder implements DisposableBean {
                 job.request().firmOrganization() == null ? null : "Organization/" + job.request().firmOrganization());
         CohortEligibility eligibility = new CohortEligibility(firm, cohort.crossBorder(), cohort.classes(),
                 cohort.modalities(), cohort.dataStart(), cohort.dataEnd());
+        // The release key exists from the start (it is never stored); the selection needs the profile's excluded
+        // types so that it admits only patients with a record the release will really contain.
+        DeidRelease deid = DeidRelease.newRelease(DeidRelease.DEFAULT_MAX_SHIFT_DAYS, LocalDate.now(zone));
+        FhirDeidentifier fhirDeid = new FhirDeidentifier(fhir, DeidProfile.research(), deid);
+        DicomDeidentifier dicomDeid = new DicomDeidentifier(deid);
+        Set<String> typeSet = new LinkedHashSet<>();
+        cohort.classes().forEach(c -> typeSet.addAll(TYPES.getOrDefault(c, List.of())));
+        typeSet.removeAll(fhirDeid.profile().excludedResourceTypes());
+        Map<String, Integer> outcomes = new ConcurrentHashMap<>();
+        Ctx ctx = new Ctx(release.id(), cohort, eligibility, now, List.copyOf(typeSet), fhirDeid, dicomDeid, deid,
+                "cohort-" + release.id(), job.fhirBase(), written, outcomes, new AtomicBoolean());
 
+        // Pass 1, selection: a chunk of candidates per task, each patient decided from their first qualifying record.
         List<String> candidates = consentingPatients();
-        List<Included> included = new ArrayList<>();
-        Map<String, Integer> outcomes = new TreeMap<>();
-        int done = 0;
-        for (String patientId : candidates) {
-            checkCancel(release.id());
-            Included in = consider(patientId, cohort, eligibility, now, outcomes);
-            if (in != null) {
-                included.add(in);
-            }
-            done++;
-            if (done % 10 == 0) {
-                // Percent only: a count here would tell the firm how many patients consented.
-                store.progress(release.id(), 5 + (45 * done / Math.max(1, candidates.size())),
-                        "selecting the eligible patients");
-            }
-        }
-
-        // Counts only: which step let how many consenting patients go (for operators; never shown to the firm).
-        LOG.info("Cohort release {}: {} patients with a research consent; {}", release.id(), candidates.size(),
-                outcomes);
+        List<Selected> included = new ArrayList<>();
+        ordered(ctx, chunks(candidates), batch -> select(batch, ctx), (batch, done, of) -> {
+            included.addAll(batch);
+            // Percent only: a count here would tell the firm how many patients consented.
+            store.progress(release.id(), 5 + (45 * done / of), "selecting the eligible patients");
+        });
+        outcomes.merge("selected", included.size(), Integer::sum);
 
         // The k-anonymity guard, before anything is released.
         KAnonymityConfig kConfig = new KAnonymityConfig(props.k(), true, true, true, LocalDate.now(zone).getYear());
-        List<QuasiIdentifiers> qis = included.stream().map(Included::quasi).toList();
-        KAnonymityResult k = KAnonymity.guard(qis, kConfig);
-        List<Included> released = new ArrayList<>();
-        List<KAnonymity.Released> classes = new ArrayList<>();
+        KAnonymityResult k = KAnonymity.guard(included.stream().map(Selected::quasi).toList(), kConfig);
+        List<ToWrite> released = new ArrayList<>();
         for (int i = 0; i < included.size(); i++) {
             if (k.isReleased(i)) {
-                released.add(included.get(i));
-                classes.add(k.released().get(i));
+                released.add(new ToWrite(included.get(i), k.released().get(i)));
             }
         }
         LOG.info("Cohort release {}: k-anonymity at {} kept {} and suppressed {}", release.id(), k.level(),
                 released.size(), k.suppressed());
         if (released.size() < props.minCohortSize()) {
-            store.finish(release.id(), CohortStore.ReleaseStatus.TOO_SMALL, "too small: fewer than "
-                    + props.minCohortSize() + " eligible patients", null, null, clock.instant(), null);
-            callbacks.announce(job, CohortStore.ReleaseStatus.TOO_SMALL, List.of());
+            LOG.info("Cohort release {}: {} patients with a research consent; {}", release.id(), candidates.size(),
+                    new TreeMap<>(outcomes));
+            tooSmall(job);
             return;
         }
 
-        DeidRelease deid = DeidRelease.newRelease(DeidRelease.DEFAULT_MAX_SHIFT_DAYS, LocalDate.now(zone));
-        FhirDeidentifier fhirDeid = new FhirDeidentifier(fhir, DeidProfile.research(), deid);
-        DicomDeidentifier dicomDeid = new DicomDeidentifier(deid);
-        String owner = "cohort-" + release.id();
         Map<String, Ndjson> ndjson = new TreeMap<>();
         Ndjson errors = new Ndjson("OperationOutcome");
         List<CohortStore.Member> members = new ArrayList<>();
         Map<String, Map<String, Integer>> countsByPatient = new LinkedHashMap<>();
         List<ObjectNode> dicomEntries = new ArrayList<>();
+        List<KAnonymity.Released> contributedClasses = new ArrayList<>();
         IParser parser = fhir.newJsonParser().setPrettyPrint(false);
         try {
-            for (int from = 0; from < released.size(); from += WRITE_CHUNK) {
-                checkCancel(release.id());
-                int to = Math.min(released.size(), from + WRITE_CHUNK);
-                List<Included> chunk = released.subList(from, to);
-                Map<String, Resource> read = readChunk(chunk);
-                for (int i = from; i < to; i++) {
-                    Included in = released.get(i);
-                    Map<String, Integer> counts = new TreeMap<>();
-                    Resource source = read.get("Patient/" + in.patientId());
-                    if (source == null) {
-                        continue;
+            // Pass 2, writing: every record read, decided, de-identified and encoded once, chunks on the pool, their
+            // output appended in chunk order (the files do not depend on which thread finished first).
+            ordered(ctx, chunks(released), chunk -> write(chunk, ctx), (out, done, of) -> {
+                for (Map.Entry<String, List<String>> e : out.lines.entrySet()) {
+                    Ndjson file = ndjson.computeIfAbsent(e.getKey(), Ndjson::new);
+                    for (String line : e.getValue()) {
+                        file.write(line);
                     }
-                    Patient p = (Patient) fhirDeid.deidentify(source, in.patientId()).orElseThrow();
-                    generalise(p, classes.get(i));
-                    String pseudonym = p.getIdElement().getIdPart() != null ? p.getIdElement().getIdPart()
-                            : deid.patientPseudonym(in.patientId());
-                    ndjson.computeIfAbsent("Patient", Ndjson::new).write(parser.encodeResourceToString(p));
-                    List<String> studies = new ArrayList<>();
-                    for (Map.Entry<String, List<String>> byType : in.idsByType().entrySet()) {
-                        for (String id : byType.getValue()) {
-                            Resource r = read.get(byType.getKey() + "/" + id);
-                            var out = r == null ? java.util.Optional.<Resource>empty()
-                                    : fhirDeid.deidentify(r, in.patientId());
-                            if (out.isEmpty()) {
-                                continue;
-                            }
-                            ndjson.computeIfAbsent(r.fhirType(), Ndjson::new)
-                                    .write(parser.encodeResourceToString(out.get()));
-                            counts.merge(r.fhirType(), 1, Integer::sum);
-                            if (r instanceof ImagingStudy) {
-                                studies.add(id);
-                            }
-                        }
-                    }
-                    for (StoredInstances.Instance instance : instances.of(studies)) {
-                        if (!instance.patient().equals(in.patientId())) {
-                            continue;
-                        }
-                        checkCancel(release.id());
-                        dicom(instance, in.patientId(), dicomDeid, deid, owner, release.id(), written,
-                                dicomEntries, errors, job.fhirBase());
-                        counts.merge("DICOM instance", 1, Integer::sum);
-                    }
-                    members.add(new CohortStore.Member(in.patientId(), pseudonym, String.join(",",
-                            in.consentVersions())));
-                    countsByPatient.put(in.patientId(), counts);
                 }
-                store.progress(release.id(), 50 + (45 * to / released.size()), "de-identifying and writing files");
+                for (String line : out.errors) {
+                    errors.write(line);
+                }
+                dicomEntries.addAll(out.dicom);
+                members.addAll(out.members);
+                countsByPatient.putAll(out.counts);
+                contributedClasses.addAll(out.classes);
+                store.progress(release.id(), 50 + (45 * done / of), "de-identifying and writing files");
+            });
+            LOG.info("Cohort release {}: {} patients with a research consent; {}", release.id(), candidates.size(),
+                    new TreeMap<>(outcomes));
+
+            // A selected patient whose records all went between the passes (deleted, changed) contributes nothing
+            // and is not in the release: the size rule and the guard hold for who is really in it.
+            if (members.size() < props.minCohortSize()) {
+                ndjson.values().forEach(Ndjson::discard);
+                dropObjects(release.id(), written);
+                written.clear();
+                tooSmall(job);
+                return;
+            }
+            Map<KAnonymity.Released, Integer> classSizes = new HashMap<>();
+            contributedClasses.forEach(c -> classSizes.merge(c, 1, Integer::sum));
+            int smallestClass = classSizes.values().stream().min(Integer::compare).orElse(0);
+            if (smallestClass < props.k()) {
+                throw new IllegalStateException("the records of " + (released.size() - members.size())
+                        + " selected patients changed during the build, leaving an equivalence class below k; "
+                        + "nothing is released (build it again)");
             }
 
-            // Who was released before and is no longer eligible: the firm must delete them.
+            // Who was released before and is no longer in: the firm must delete them.
             Set<String> nowIn = new HashSet<>();
-            released.forEach(in -> nowIn.add(in.patientId()));
+            members.forEach(m -> nowIn.add(m.patientId()));
             List<CohortStore.Withdrawal> withdrawn = store.earlierMembers(release.requestId(), release.number())
                     .stream().filter(w -> !nowIn.contains(w.patientId())).toList();
             Ndjson deleted = new Ndjson("Bundle");
@@ -341,17 +400,38 @@ class CohortBuilder implements DisposableBean {
             }
 
             checkCancel(release.id());
+            // The files are encrypted and stored on the pool, one task each, listed in type order.
             ArrayNode output = json.createArrayNode();
+            List<Future<ObjectNode>> uploads = new ArrayList<>();
             for (Ndjson file : ndjson.values()) {
-                output.add(upload(file, "ndjson", owner, release.id(), written, job.fhirBase()));
+                uploads.add(pool.submit(() -> upload(file, "ndjson", ctx.owner(), release.id(), written,
+                        job.fhirBase())));
+            }
+            IOException failed = null;
+            RuntimeException failedRt = null;
+            for (Future<ObjectNode> f : uploads) {
+                // Every upload is waited for, so a failure leaves no task still writing an object.
+                try {
+                    output.add(await(f));
+                } catch (IOException e) {
+                    failed = failed == null ? e : failed;
+                } catch (RuntimeException e) {
+                    failedRt = failedRt == null ? e : failedRt;
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
+            if (failedRt != null) {
+                throw failedRt;
             }
             ArrayNode error = json.createArrayNode();
             if (errors.count > 0) {
-                error.add(upload(errors, "error", owner, release.id(), written, job.fhirBase()));
+                error.add(upload(errors, "error", ctx.owner(), release.id(), written, job.fhirBase()));
             }
             ArrayNode deletedOut = json.createArrayNode();
             if (deleted.count > 0) {
-                deletedOut.add(upload(deleted, "deleted", owner, release.id(), written, job.fhirBase()));
+                deletedOut.add(upload(deleted, "deleted", ctx.owner(), release.id(), written, job.fhirBase()));
             }
 
             Instant finished = clock.instant();
@@ -366,14 +446,15 @@ class CohortBuilder implements DisposableBean {
             ObjectNode about = ext.putObject(CohortCodes.RELEASE);
             about.put("group", "Group/" + job.request().id());
             about.put("release", release.number());
-            about.put("patients", props.shown(released.size()));
+            about.put("patients", props.shown(members.size()));
             about.put("deidentificationProfile", fhirDeid.profile().id() + "|" + fhirDeid.profile().version());
             about.put("expires", finished.plus(props.fileLifetime()).toString());
             ObjectNode kReport = about.putObject("kAnonymity");
             kReport.put("k", props.k());
             kReport.put("level", k.level().name());
-            kReport.put("suppressed", k.suppressed() == 0 ? "0" : props.shown(k.suppressed()));
-            kReport.put("smallestClass", k.smallestClass());
+            int suppressed = k.suppressed();
+            kReport.put("suppressed", suppressed == 0 ? "0" : props.shown(suppressed));
+            kReport.put("smallestClass", smallestClass);
             about.put("withdrawn", withdrawn.isEmpty() ? "0" : props.shown(withdrawn.size()));
             ArrayNode dicom = about.putArray("dicom");
             dicomEntries.forEach(dicom::add);
@@ -382,7 +463,7 @@ class CohortBuilder implements DisposableBean {
             store.addMembers(release.id(), members);
             store.addWithdrawals(release.requestId(), withdrawn);
             // Every use is in the patient's ledger before the firm can download anything.
-            ledger.released(job, countsByPatient);
+            ledgerReleased(job, countsByPatient);
             ledger.withdrawn(job, withdrawn);
             store.finish(release.id(), CohortStore.ReleaseStatus.READY, "ready", manifestJson, sha256(manifestJson),
                     finished, finished.plus(props.fileLifetime()));
@@ -393,33 +474,176 @@ class CohortBuilder implements DisposableBean {
         }
     }
 
-    /** The patient's place in the release, or null when they are not in it. */
-    private Included consider(String patientId, CohortRequest cohort, CohortEligibility eligibility, Instant now,
-                              Map<String, Integer> outcomes) {
-        Included in = consider(patientId, cohort, eligibility, now, reason -> outcomes.merge(reason, 1,
-                Integer::sum));
-        if (in != null) {
-            outcomes.merge("included", 1, Integer::sum);
-        }
-        return in;
+    private void tooSmall(Job job) {
+        store.finish(job.release().id(), CohortStore.ReleaseStatus.TOO_SMALL, "too small: fewer than "
+                + props.minCohortSize() + " eligible patients", null, null, clock.instant(), null);
+        callbacks.announce(job, CohortStore.ReleaseStatus.TOO_SMALL, List.of());
     }
 
-    private Included consider(String patientId, CohortRequest cohort, CohortEligibility eligibility, Instant now,
-                              java.util.function.Consumer<String> excluded) {
-        List<ConsentPolicy> policies;
+    /**
+     * The ledger's AuditEvents, {@link CohortLedger#BATCH} per transaction, the transactions on the pool; all are
+     * stored before this returns (the firm can download nothing before every use is in its patient's ledger).
+     */
+    private void ledgerReleased(Job job, Map<String, Map<String, Integer>> countsByPatient) {
+        List<Map.Entry<String, Map<String, Integer>>> all = new ArrayList<>(countsByPatient.entrySet());
+        List<Future<?>> futures = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += CohortLedger.BATCH) {
+            Map<String, Map<String, Integer>> part = new LinkedHashMap<>();
+            all.subList(from, Math.min(all.size(), from + CohortLedger.BATCH))
+                    .forEach(e -> part.put(e.getKey(), e.getValue()));
+            futures.add(pool.submit(() -> ledger.released(job, part)));
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing the ledger", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("writing the ledger failed", e.getCause());
+            }
+        }
+    }
+
+    /** Splits a build's patients into chunks: enough for every thread to have two, within the chunk bounds. */
+    private <T> List<List<T>> chunks(List<T> all) {
+        int size = Math.max(MIN_CHUNK, Math.min(WRITE_CHUNK,
+                (all.size() + 2 * props.buildThreads() - 1) / (2 * props.buildThreads())));
+        List<List<T>> out = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += size) {
+            out.add(List.copyOf(all.subList(from, Math.min(all.size(), from + size))));
+        }
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface Work<T, R> {
+        R apply(T t) throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface Sink<R> {
+        void accept(R r, int done, int of) throws IOException;
+    }
+
+    /**
+     * Runs {@code work} over {@code items} on the pool, at most {@code build-threads + 1} at a time (so at most that
+     * many chunks' output is held), and hands each result to {@code sink} on this thread in the items' order. On a
+     * failure or cancellation it stops the other tasks and waits for them (their files are then all in
+     * {@code ctx.written()}, to be dropped) before rethrowing.
+     */
+    private <T, R> void ordered(Ctx ctx, List<T> items, Work<T, R> work, Sink<R> sink) throws IOException {
+        java.util.ArrayDeque<Future<R>> inFlight = new java.util.ArrayDeque<>();
+        int next = 0;
+        int done = 0;
         try {
-            policies = ConsentModel.parseAll(consents.currentConsents(patientId), zone);
-        } catch (ConsentParseException unreadable) {
-            // A Consent the engine cannot read permits nothing (as on every /fhir read).
-            excluded.accept("consent unreadable");
-            return null;
+            while (done < items.size()) {
+                while (next < items.size() && inFlight.size() < props.buildThreads() + 1) {
+                    T item = items.get(next++);
+                    inFlight.add(pool.submit(() -> {
+                        ctx.checkAbort();
+                        return work.apply(item);
+                    }));
+                }
+                R r = await(inFlight.peek());
+                inFlight.poll();
+                done++;
+                checkCancel(ctx.releaseId());
+                sink.accept(r, done, items.size());
+            }
+        } catch (RuntimeException | IOException | Error e) {
+            ctx.abort().set(true);
+            for (Future<R> f : inFlight) {
+                try {
+                    await(f);
+                } catch (RuntimeException | IOException | Error ignored) {
+                    // the first failure is the one reported
+                }
+            }
+            throw e;
         }
-        CohortEligibility.PatientOutcome outcome = eligibility.patient(policies, now);
-        if (!outcome.eligible()) {
-            excluded.accept("consent " + outcome.code());
-            return null;
+    }
+
+    private static <R> R await(Future<R> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building a cohort", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
         }
+    }
+
+    /**
+     * Pass 1 for a chunk of candidates: their consents in one search, the consent engine's decision on each, then
+     * (for the eligible only) their Patients in one search, and per patient the criteria and the first record that
+     * qualifies. A patient who is not eligible by consent is touched no further.
+     */
+    private List<Selected> select(List<String> batch, Ctx ctx) {
+        ctx.checkAbort();
+        Map<String, List<Consent>> byPatient = consents.currentConsents(batch);
+        Map<String, List<ConsentPolicy>> eligible = new LinkedHashMap<>();
+        for (String patientId : batch) {
+            List<ConsentPolicy> policies;
+            try {
+                policies = ConsentModel.parseAll(byPatient.getOrDefault(patientId, List.of()), zone);
+            } catch (ConsentParseException unreadable) {
+                // A Consent the engine cannot read permits nothing (as on every /fhir read).
+                ctx.excluded("consent unreadable");
+                continue;
+            }
+            CohortEligibility.PatientOutcome outcome = ctx.eligibility().patient(policies, ctx.now());
+            if (!outcome.eligible()) {
+                ctx.excluded("consent " + outcome.code());
+                continue;
+            }
+            eligible.put(patientId, policies);
+        }
+        if (eligible.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Patient> patients = patients(eligible.keySet());
         SystemRequestDetails system = new SystemRequestDetails();
+        List<Selected> out = new ArrayList<>();
+        for (Map.Entry<String, List<ConsentPolicy>> e : eligible.entrySet()) {
+            ctx.checkAbort();
+            String patientId = e.getKey();
+            if (!criteriaMet(patientId, ctx.cohort(), system)) {
+                ctx.excluded("criteria");
+                continue;
+            }
+            Patient patient = patients.get(patientId);
+            if (patient == null) {
+                ctx.excluded("patient gone");
+                continue;
+            }
+            if (ctx.cohort().sex() != null && (!patient.hasGender()
+                    || !ctx.cohort().sex().equals(patient.getGender().toCode()))) {
+                ctx.excluded("sex");
+                continue;
+            }
+            Selected candidate = new Selected(patientId, quasi(patient), born(patient), e.getValue());
+            if (!hasQualifyingRecord(candidate, ctx, system)) {
+                ctx.excluded("no record asked for, of the minimum quality, at an age in range, permitted");
+                continue;
+            }
+            out.add(candidate);
+        }
+        return out;
+    }
+
+    private boolean criteriaMet(String patientId, CohortRequest cohort, SystemRequestDetails system) {
         for (String criterion : cohort.criteria()) {
             SearchParameterMap map = requests.parse(criterion);
             String type = criterion.contains("?") ? criterion.substring(0, criterion.indexOf('?')) : criterion;
@@ -430,81 +654,225 @@ class CohortBuilder implements DisposableBean {
             }
             map.setLoadSynchronousUpTo(1);
             if (daos.getResourceDao(type).search(map, system).getAllResources().isEmpty()) {
-                excluded.accept("criteria");
-                return null;
+                return false;
             }
         }
-        Patient patient;
-        try {
-            patient = (Patient) daos.getResourceDao(Patient.class).read(new org.hl7.fhir.r4.model.IdType("Patient",
-                    patientId), system);
-        } catch (RuntimeException gone) {
-            excluded.accept("patient gone");
-            return null;
-        }
-        if (cohort.sex() != null && (!patient.hasGender() || !cohort.sex().equals(patient.getGender().toCode()))) {
-            excluded.accept("sex");
-            return null;
-        }
-        Set<String> types = new LinkedHashSet<>();
-        cohort.classes().forEach(c -> types.addAll(TYPES.getOrDefault(c, List.of())));
-        Map<String, List<String>> ids = new LinkedHashMap<>();
-        Set<String> seen = new HashSet<>();
-        Set<String> relied = new LinkedHashSet<>();
-        for (String type : types) {
-            SearchParameterMap map = SearchParameterMap.newSynchronous("patient",
-                    new ReferenceParam("Patient/" + patientId));
-            for (IBaseResource r : daos.getResourceDao(type).search(map, system).getAllResources()) {
-                ResourceFacts facts = DataClassifier.classify(r, zone);
-                if (!eligibility.asksFor(facts)) {
-                    continue;
-                }
-                if (!qualityAtLeast((Resource) r, cohort.minQuality())) {
-                    excluded.accept("record: " + type + " below the minimum quality");
-                    continue;
-                }
-                if (!ageFits(patient, facts.recordDate(), cohort)) {
-                    excluded.accept("record: " + type + " age out of range or unknown");
-                    continue;
-                }
-                Decision d = eligibility.permits(policies, facts, now);
-                if (d.permitted()) {
-                    if (seen.add(type + "/" + r.getIdElement().getIdPart())) {
-                        ids.computeIfAbsent(type, t -> new ArrayList<>()).add(r.getIdElement().getIdPart());
-                    }
-                    relied.add(version(d, policies));
-                } else {
-                    excluded.accept("record: " + type + " consent " + d.code());
-                }
-            }
-        }
-        if (ids.isEmpty()) {
-            excluded.accept("no record asked for, of the minimum quality, at an age in range, permitted");
-            return null;
-        }
-        return new Included(patientId, quasi(patient), ids, relied);
+        return true;
     }
 
-    /** The Patients and selected records of a chunk of patients, by "Type/id": one {@code _id} search per type. */
-    private Map<String, Resource> readChunk(List<Included> chunk) {
-        Map<String, List<String>> byType = new LinkedHashMap<>();
-        chunk.forEach(in -> {
-            byType.computeIfAbsent("Patient", t -> new ArrayList<>()).add(in.patientId());
-            in.idsByType().forEach((type, list) -> byType.computeIfAbsent(type, t -> new ArrayList<>()).addAll(list));
-        });
-        Map<String, Resource> out = new java.util.HashMap<>();
-        SystemRequestDetails system = new SystemRequestDetails();
-        byType.forEach((type, list) -> {
-            for (int from = 0; from < list.size(); from += 500) {
-                ca.uhn.fhir.rest.param.TokenOrListParam any = new ca.uhn.fhir.rest.param.TokenOrListParam();
-                list.subList(from, Math.min(list.size(), from + 500)).forEach(any::add);
-                SearchParameterMap map = SearchParameterMap.newSynchronous();
-                map.add("_id", any);
-                for (IBaseResource r : daos.getResourceDao(type).search(map, system).getAllResources()) {
-                    out.put(type + "/" + r.getIdElement().getIdPart(), (Resource) r);
+    /**
+     * Whether the patient has at least one record the write pass would release: the same checks, stopping at the
+     * first record that passes them (the first {@value #PROBE} of a type, then the rest of that type).
+     */
+    private boolean hasQualifyingRecord(Selected p, Ctx ctx, SystemRequestDetails system) {
+        for (String type : ctx.types()) {
+            SearchParameterMap probe = SearchParameterMap.newSynchronous("patient",
+                    new ReferenceParam("Patient/" + p.patientId()));
+            probe.setLoadSynchronousUpTo(PROBE);
+            List<IBaseResource> first = daos.getResourceDao(type).search(probe, system).getAllResources();
+            for (IBaseResource r : first) {
+                if (decide((Resource) r, p, ctx, false) != null) {
+                    return true;
                 }
             }
-        });
+            if (first.size() >= PROBE) {
+                SearchParameterMap all = SearchParameterMap.newSynchronous("patient",
+                        new ReferenceParam("Patient/" + p.patientId()));
+                for (IBaseResource r : daos.getResourceDao(type).search(all, system).getAllResources()) {
+                    if (decide((Resource) r, p, ctx, false) != null) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The engine's permit for one record of a selected patient, or null when the record does not go: not a class,
+     * modality or period asked for, below the minimum quality, outside the age range, or not permitted.
+     */
+    private Decision decide(Resource r, Selected p, Ctx ctx, boolean count) {
+        ResourceFacts facts = DataClassifier.classify(r, zone);
+        if (!ctx.eligibility().asksFor(facts)) {
+            return null;
+        }
+        String type = r.fhirType();
+        if (!qualityAtLeast(r, ctx.cohort().minQuality())) {
+            if (count) {
+                ctx.excluded("record: " + type + " below the minimum quality");
+            }
+            return null;
+        }
+        if (!ageFits(p.born(), facts.recordDate(), ctx.cohort())) {
+            if (count) {
+                ctx.excluded("record: " + type + " age out of range or unknown");
+            }
+            return null;
+        }
+        Decision d = ctx.eligibility().permits(p.policies(), facts, ctx.now());
+        if (!d.permitted()) {
+            if (count) {
+                ctx.excluded("record: " + type + " consent " + d.code());
+            }
+            return null;
+        }
+        return d;
+    }
+
+    /**
+     * Pass 2 for a chunk of released patients: their Patients and their records of each type asked for in one
+     * search per type, each record decided again exactly as the selection did, de-identified and encoded; then
+     * their DICOM instances. A patient is a member of the release only if at least one record of theirs is written.
+     */
+    private ChunkOut write(List<ToWrite> chunk, Ctx ctx) throws IOException {
+        ctx.checkAbort();
+        Set<String> ids = new LinkedHashSet<>();
+        chunk.forEach(w -> ids.add(w.patient().patientId()));
+        Map<String, Patient> patients = patients(ids);
+        Map<String, Map<String, List<Resource>>> records = records(ids, ctx.types());
+        IParser parser = fhir.newJsonParser().setPrettyPrint(false);
+        ChunkOut out = new ChunkOut();
+        Map<String, List<String>> studiesByPatient = new LinkedHashMap<>();
+        List<ToWrite> contributors = new ArrayList<>();
+        for (ToWrite w : chunk) {
+            ctx.checkAbort();
+            Selected p = w.patient();
+            Patient source = patients.get(p.patientId());
+            if (source == null) {
+                ctx.excluded("patient gone before writing");
+                continue;
+            }
+            Map<String, Integer> counts = new TreeMap<>();
+            Map<String, List<String>> lines = new LinkedHashMap<>();
+            List<String> studies = new ArrayList<>();
+            Set<String> relied = new LinkedHashSet<>();
+            Map<String, List<Resource>> mine = records.getOrDefault(p.patientId(), Map.of());
+            for (String type : ctx.types()) {
+                for (Resource r : mine.getOrDefault(type, List.of())) {
+                    Decision d = decide(r, p, ctx, true);
+                    if (d == null) {
+                        continue;
+                    }
+                    var deidentified = ctx.fhirDeid().deidentify(r, p.patientId());
+                    if (deidentified.isEmpty()) {
+                        continue;
+                    }
+                    lines.computeIfAbsent(type, t -> new ArrayList<>())
+                            .add(parser.encodeResourceToString(deidentified.get()));
+                    counts.merge(type, 1, Integer::sum);
+                    relied.add(version(d, p.policies()));
+                    if (r instanceof ImagingStudy) {
+                        studies.add(r.getIdElement().getIdPart());
+                    }
+                }
+            }
+            if (lines.isEmpty()) {
+                ctx.excluded("selected, but no record left when written");
+                continue;
+            }
+            Patient deidPatient = (Patient) ctx.fhirDeid().deidentify(source, p.patientId()).orElseThrow();
+            generalise(deidPatient, w.kClass());
+            String pseudonym = deidPatient.getIdElement().getIdPart() != null
+                    ? deidPatient.getIdElement().getIdPart() : ctx.deid().patientPseudonym(p.patientId());
+            out.lines.computeIfAbsent("Patient", t -> new ArrayList<>())
+                    .add(parser.encodeResourceToString(deidPatient));
+            lines.forEach((type, l) -> out.lines.computeIfAbsent(type, t -> new ArrayList<>()).addAll(l));
+            out.members.add(new CohortStore.Member(p.patientId(), pseudonym, String.join(",", relied)));
+            out.counts.put(p.patientId(), counts);
+            out.classes.add(w.kClass());
+            studiesByPatient.put(p.patientId(), studies);
+            contributors.add(w);
+        }
+        // The chunk's DICOM instances in one index query, written patient by patient in the chunk's order.
+        List<String> allStudies = new ArrayList<>();
+        studiesByPatient.values().forEach(allStudies::addAll);
+        Map<String, List<StoredInstances.Instance>> byStudy = new LinkedHashMap<>();
+        if (!allStudies.isEmpty()) {
+            for (StoredInstances.Instance i : instances.of(allStudies)) {
+                byStudy.computeIfAbsent(i.studyResource(), s -> new ArrayList<>()).add(i);
+            }
+        }
+        for (ToWrite w : contributors) {
+            String patientId = w.patient().patientId();
+            for (String study : studiesByPatient.get(patientId)) {
+                for (StoredInstances.Instance instance : byStudy.getOrDefault(study, List.of())) {
+                    if (!instance.patient().equals(patientId)) {
+                        continue;
+                    }
+                    ctx.checkAbort();
+                    // A large study takes a while: a cancellation is honoured between instances, as before.
+                    checkCancel(ctx.releaseId());
+                    dicom(instance, patientId, ctx, out);
+                    out.counts.get(patientId).merge("DICOM instance", 1, Integer::sum);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Patients by id, in one {@code _id} search. */
+    private Map<String, Patient> patients(Collection<String> ids) {
+        TokenOrListParam any = new TokenOrListParam();
+        ids.forEach(any::add);
+        SearchParameterMap map = SearchParameterMap.newSynchronous();
+        map.add("_id", any);
+        Map<String, Patient> out = new HashMap<>();
+        for (IBaseResource r : daos.getResourceDao(Patient.class).search(map, new SystemRequestDetails())
+                .getAllResources()) {
+            out.put(r.getIdElement().getIdPart(), (Patient) r);
+        }
+        return out;
+    }
+
+    /**
+     * The records of each type of these patients, by patient then type: one {@code patient=} search per type for
+     * the chunk, each record given to the patient(s) its {@code patient} search parameter names (HAPI's own
+     * extraction, the values that search matched). A type whose search reaches {@value #CHUNK_LOAD_LIMIT} records
+     * is read per patient instead.
+     */
+    private Map<String, Map<String, List<Resource>>> records(Set<String> ids, List<String> types) {
+        Map<String, Map<String, List<Resource>>> out = new HashMap<>();
+        SystemRequestDetails system = new SystemRequestDetails();
+        for (String type : types) {
+            ReferenceOrListParam any = new ReferenceOrListParam();
+            ids.forEach(id -> any.addOr(new ReferenceParam("Patient/" + id)));
+            SearchParameterMap map = SearchParameterMap.newSynchronous();
+            map.add("patient", any);
+            map.setLoadSynchronousUpTo(CHUNK_LOAD_LIMIT);
+            List<IBaseResource> found = daos.getResourceDao(type).search(map, system).getAllResources();
+            if (found.size() < CHUNK_LOAD_LIMIT) {
+                RuntimeSearchParam sp = fhir.getResourceDefinition(type).getSearchParam("patient");
+                for (IBaseResource r : found) {
+                    for (String owner : owners(sp, r, ids)) {
+                        out.computeIfAbsent(owner, o -> new HashMap<>())
+                                .computeIfAbsent(type, t -> new ArrayList<>()).add((Resource) r);
+                    }
+                }
+            } else {
+                for (String id : ids) {
+                    SearchParameterMap one = SearchParameterMap.newSynchronous("patient",
+                            new ReferenceParam("Patient/" + id));
+                    List<Resource> mine = out.computeIfAbsent(id, o -> new HashMap<>())
+                            .computeIfAbsent(type, t -> new ArrayList<>());
+                    daos.getResourceDao(type).search(one, system).getAllResources()
+                            .forEach(r -> mine.add((Resource) r));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Which of {@code ids} the record's {@code patient} search parameter names (a record may name none of them). */
+    private Set<String> owners(RuntimeSearchParam sp, IBaseResource r, Set<String> ids) {
+        Set<String> out = new LinkedHashSet<>(2);
+        for (String value : searchParams.extractParamValuesAsStrings(sp, r)) {
+            IdType ref = new IdType(value);
+            if ((ref.getResourceType() == null || "Patient".equals(ref.getResourceType()))
+                    && ids.contains(ref.getIdPart())) {
+                out.add(ref.getIdPart());
+            }
+        }
         return out;
     }
 
@@ -545,14 +913,18 @@ class CohortBuilder implements DisposableBean {
         return q.isPresent() && q.getAsDouble() + 1e-9 >= min;
     }
 
-    private boolean ageFits(Patient patient, Instant recordDate, CohortRequest cohort) {
+    private LocalDate born(Patient patient) {
+        return patient.hasBirthDate() ? patient.getBirthDateElement().getValue().toInstant().atZone(zone).toLocalDate()
+                : null;
+    }
+
+    private boolean ageFits(LocalDate born, Instant recordDate, CohortRequest cohort) {
         if (cohort.minAge() == null && cohort.maxAge() == null) {
             return true;
         }
-        if (!patient.hasBirthDate() || recordDate == null) {
+        if (born == null || recordDate == null) {
             return false;
         }
-        LocalDate born = patient.getBirthDateElement().getValue().toInstant().atZone(zone).toLocalDate();
         int age = Period.between(born, recordDate.atZone(zone).toLocalDate()).getYears();
         return (cohort.minAge() == null || age >= cohort.minAge()) && (cohort.maxAge() == null || age <= cohort.maxAge());
     }
@@ -580,14 +952,14 @@ class CohortBuilder implements DisposableBean {
         }
     }
 
-    private void dicom(StoredInstances.Instance instance, String patientId, DicomDeidentifier dicomDeid,
-                       DeidRelease deid, String owner, String releaseId, List<CohortStore.File> written,
-                       List<ObjectNode> entries, Ndjson errors, String fhirBase) throws IOException {
+    private void dicom(StoredInstances.Instance instance, String patientId, Ctx ctx, ChunkOut out)
+            throws IOException {
+        DeidRelease deid = ctx.deid();
         Path tmp = Files.createTempFile("cohort-", ".dcm");
         try {
             DicomDeidResult result;
-            try (InputStream in = instances.open(instance); OutputStream out = Files.newOutputStream(tmp)) {
-                result = dicomDeid.deidentify(patientId, in, out);
+            try (InputStream in = instances.open(instance); OutputStream tmpOut = Files.newOutputStream(tmp)) {
+                result = ctx.dicomDeid().deidentify(patientId, in, tmpOut);
             }
             if (result instanceof DicomDeidResult.Excluded ex) {
                 OperationOutcome oo = new OperationOutcome();
@@ -600,27 +972,28 @@ class CohortBuilder implements DisposableBean {
                                             + " instance does not say it has none";
                                     case UNSUPPORTED_TRANSFER_SYNTAX -> "transfer syntax cannot be streamed unchanged";
                                 });
-                errors.write(fhir.newJsonParser().encodeResourceToString(oo));
+                out.errors.add(fhir.newJsonParser().encodeResourceToString(oo));
                 return;
             }
             DicomDeidResult.Written w = (DicomDeidResult.Written) result;
             String fileId = UUID.randomUUID().toString();
-            String key = "cohort/" + releaseId + "/" + fileId + ".dcm";
+            String key = "cohort/" + ctx.releaseId() + "/" + fileId + ".dcm";
             long size = Files.size(tmp);
-            try (InputStream in = Files.newInputStream(tmp)) {
-                objects.put(owner, key, in, size, "application/dicom");
-            }
-            CohortStore.File f = new CohortStore.File(fileId, releaseId, "dicom", "DICOM", key, 1, size,
+            CohortStore.File f = new CohortStore.File(fileId, ctx.releaseId(), "dicom", "DICOM", key, 1, size,
                     "application/dicom");
+            // Listed before the put: a failure after a partial put still drops the object.
+            ctx.written().add(f);
+            try (InputStream in = Files.newInputStream(tmp)) {
+                objects.put(ctx.owner(), key, in, size, "application/dicom");
+            }
             store.addFile(f);
-            written.add(f);
             ObjectNode e = json.createObjectNode();
-            e.put("url", fileUrl(fhirBase, fileId));
+            e.put("url", fileUrl(ctx.fhirBase(), fileId));
             e.put("studyInstanceUid", w.studyInstanceUid());
             e.put("seriesInstanceUid", w.seriesInstanceUid());
             e.put("sopInstanceUid", w.sopInstanceUid());
             e.put("bytes", size);
-            entries.add(e);
+            out.dicom.add(e);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -632,13 +1005,14 @@ class CohortBuilder implements DisposableBean {
         String fileId = UUID.randomUUID().toString();
         String key = "cohort/" + releaseId + "/" + fileId + ".ndjson";
         long size = Files.size(file.path);
+        CohortStore.File f = new CohortStore.File(fileId, releaseId, kind, file.type, key, file.count, size,
+                "application/fhir+ndjson");
+        // Listed before the put: a failure after a partial put still drops the object.
+        written.add(f);
         try (InputStream in = Files.newInputStream(file.path)) {
             StoredObject ignored = objects.put(owner, key, in, size, "application/fhir+ndjson");
         }
-        CohortStore.File f = new CohortStore.File(fileId, releaseId, kind, file.type, key, file.count, size,
-                "application/fhir+ndjson");
         store.addFile(f);
-        written.add(f);
         ObjectNode entry = json.createObjectNode();
         entry.put("type", file.type);
         entry.put("url", fileUrl(fhirBase, fileId));

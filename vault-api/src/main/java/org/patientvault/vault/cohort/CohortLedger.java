@@ -1,8 +1,11 @@
 package org.patientvault.vault.cohort;
 
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
@@ -16,22 +19,47 @@ import org.springframework.stereotype.Component;
  * The patients' side of a release: one AuditEvent per patient included ({@code cohort-release}) or withdrawn
  * ({@code cohort-withdrawal}), in that patient's compartment only, naming the firm, the request and release, what
  * (types and counts) and why (the purpose). The mobile usage ledger shows them; the firm never reads AuditEvents.
- * Cost: one AuditEvent insert per patient.
+ * Cost: one AuditEvent insert per patient; a release's events are stored {@value #BATCH} to a database transaction
+ * (one system transaction Bundle), not one transaction each.
  */
 @Component
 class CohortLedger {
 
     static final String SUBTYPE = "https://patientvault.org/fhir/CodeSystem/audit-subtype";
 
-    private final AuditTrail trail;
+    /** Events per transaction: large enough to save most commits, small enough to keep one transaction short. */
+    static final int BATCH = 100;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CohortLedger.class);
 
-    CohortLedger(AuditTrail trail) {
+    private final AuditTrail trail;
+    private final DaoRegistry daos;
+
+    CohortLedger(AuditTrail trail, DaoRegistry daos) {
         this.trail = trail;
+        this.daos = daos;
     }
 
+    /**
+     * Stores the release events of these patients (at most {@link #BATCH} per call is cheapest: one transaction).
+     * As {@link AuditTrail#save}, it never fails the build: if the transaction fails, each event is saved on its own,
+     * and a failure of that is logged loudly.
+     */
     void released(CohortBuilder.Job job, Map<String, Map<String, Integer>> countsByPatient) {
-        countsByPatient.forEach((patient, counts) -> trail.save(event(job, patient, "cohort-release",
-                "released de-identified to an AI firm", counts)));
+        List<AuditEvent> events = countsByPatient.entrySet().stream().map(e -> event(job, e.getKey(),
+                "cohort-release", "released de-identified to an AI firm", e.getValue())).toList();
+        for (int from = 0; from < events.size(); from += BATCH) {
+            List<AuditEvent> part = events.subList(from, Math.min(events.size(), from + BATCH));
+            Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+            part.forEach(ev -> tx.addEntry().setResource(ev).getRequest().setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl("AuditEvent"));
+            try {
+                daos.getSystemDao().transaction(new SystemRequestDetails(), tx);
+            } catch (RuntimeException e) {
+                LOG.warn("Storing {} cohort ledger events in one transaction failed ({}); storing them one by one",
+                        part.size(), e.getClass().getSimpleName());
+                part.forEach(trail::save);
+            }
+        }
     }
 
     void withdrawn(CohortBuilder.Job job, List<CohortStore.Withdrawal> withdrawals) {

@@ -35,12 +35,7 @@ class ConsentWiring {
     /** A patient's current Consents, read as the system (the consent service and cohort eligibility use it). */
     @Bean
     ConsentStore consentStore(DaoRegistry daos) {
-        return patientId -> {
-            SearchParameterMap map = SearchParameterMap.newSynchronous("patient",
-                    new ReferenceParam("Patient/" + patientId));
-            return daos.getResourceDao(Consent.class).search(map, new SystemRequestDetails()).getAllResources()
-                    .stream().map(Consent.class::cast).toList();
-        };
+        return new SearchedConsentStore(daos);
     }
 
     @Bean
