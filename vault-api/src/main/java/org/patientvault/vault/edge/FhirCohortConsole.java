@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -180,26 +181,19 @@ class FhirCohortConsole implements CohortConsole {
     }
 
     @Override
-    public Optional<String> download(String fileId, OutputStream out) {
+    public boolean download(String fileId, Function<String, OutputStream> target) {
         if (fileId == null || !ID.matcher(fileId).matches()) {
-            return Optional.empty();
+            return false;
         }
-        String[] type = new String[1];
         FhirDispatch.Answer answer = dispatch.stream(VaultHospitalConsole.currentRequest(), "$cohort-file",
-                Map.of("file", new String[] {fileId}), (status, contentType) -> {
-                    if (status != 200) {
-                        return null;
-                    }
-                    type[0] = contentType;
-                    return out;
-                });
-        if (answer.status() == 200 && type[0] != null) {
-            return Optional.of(type[0]);
-        }
-        if (answer.status() == 404 || answer.status() == 410 || answer.status() == 403) {
-            return Optional.empty();
-        }
-        throw refused(answer);
+                Map.of("file", new String[] {fileId}), (status, contentType) -> status == 200
+                        ? target.apply(contentType == null ? "application/octet-stream" : contentType) : null);
+        return switch (answer.status()) {
+            case 200 -> true;
+            // Unknown, another firm's, expired: one answer.
+            case 403, 404, 410 -> false;
+            default -> throw refused(answer);
+        };
     }
 
     @Override

@@ -36,11 +36,12 @@ public interface CohortConsole {
     Optional<Manifest> manifest(String id);
 
     /**
-     * Streams one file of a ready release to {@code out} (the firm only), holding at most one buffer of it.
+     * Streams one file of a ready release (the firm only), holding at most a buffer of it: {@code target} is called
+     * once with the file's content type when the vault serves it, before the first byte, and gets the whole file.
      *
-     * @return the file's content type, or empty for an unknown, foreign or expired file (nothing written then)
+     * @return false for an unknown, foreign or expired file ({@code target} is not called then)
      */
-    Optional<String> download(String fileId, java.io.OutputStream out);
+    boolean download(String fileId, java.util.function.Function<String, java.io.OutputStream> target);
 
     /** The pseudonyms withdrawn from the request's releases (patients who revoked), for the firm to delete. */
     List<Withdrawal> withdrawals(String id);
