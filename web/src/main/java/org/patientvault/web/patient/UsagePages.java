@@ -14,12 +14,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 /** The usage ledger: every read, consent decision, share-link access and cohort use of the patient's data. */
 @Controller
 @RequestMapping(WebUi.BASE + "/patient/usage")
-class UsageController {
+class UsagePages {
 
     private final UsageService usage;
     private final Limits limits;
 
-    UsageController(UsageService usage, Limits limits) {
+    UsagePages(UsageService usage, Limits limits) {
         this.usage = usage;
         this.limits = limits;
     }

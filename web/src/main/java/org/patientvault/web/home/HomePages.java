@@ -7,7 +7,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 
 /** {@code /app}: each kind of user lands on their own start page; {@code /app/signed-out} after signing out. */
 @Controller
-class HomeController {
+class HomePages {
 
     @GetMapping({WebUi.BASE, WebUi.BASE + "/"})
     String home(Caller caller) {

@@ -22,13 +22,13 @@ import org.springframework.web.filter.ShallowEtagHeaderFilter;
  */
 @Controller
 @RequestMapping(WebUi.BASE + "/patient/export")
-class ExportController {
+class ExportPages {
 
     static final String DOWNLOADS = WebUi.BASE + "/patient/export/";
 
     private final Exports exports;
 
-    ExportController(Exports exports) {
+    ExportPages(Exports exports) {
         this.exports = exports;
     }
 

@@ -26,12 +26,12 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
  */
 @Controller
 @RequestMapping(WebUi.BASE + "/patient/share")
-class ShareController {
+class SharePages {
 
     private final ShareLinks links;
     private final ShareProperties props;
 
-    ShareController(ShareLinks links, ShareProperties props) {
+    SharePages(ShareLinks links, ShareProperties props) {
         this.links = links;
         this.props = props;
     }

@@ -23,7 +23,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  */
 @Controller
 @RequestMapping(WebUi.BASE + "/patient/consents")
-class ConsentsController {
+class ConsentsPages {
 
     static final List<String> CLASSES = List.of("imaging", "laboratory", "checkup", "vital-signs", "conditions",
             "medications", "documents");
@@ -32,7 +32,7 @@ class ConsentsController {
     private final ConsentService consents;
     private final PatientDirectory directory;
 
-    ConsentsController(ConsentService consents, PatientDirectory directory) {
+    ConsentsPages(ConsentService consents, PatientDirectory directory) {
         this.consents = consents;
         this.directory = directory;
     }

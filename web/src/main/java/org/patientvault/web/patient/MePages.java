@@ -17,11 +17,11 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  */
 @Controller
 @RequestMapping(WebUi.BASE + "/patient/me")
-class MeController {
+class MePages {
 
     private final MeService me;
 
-    MeController(MeService me) {
+    MePages(MeService me) {
         this.me = me;
     }
 

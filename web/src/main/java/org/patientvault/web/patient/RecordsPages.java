@@ -34,7 +34,7 @@ import org.springframework.web.bind.annotation.RequestParam;
  */
 @Controller
 @RequestMapping(WebUi.BASE + "/patient")
-class RecordsController {
+class RecordsPages {
 
     static final List<String> KINDS = List.of("lab", "checkup", "imaging", "report");
 
@@ -46,7 +46,7 @@ class RecordsController {
     private final PatientDirectory directory;
     private final org.springframework.context.MessageSource messages;
 
-    RecordsController(TimelineService timeline, TrendService trends, StudiesService studies, StudyPreviews previews,
+    RecordsPages(TimelineService timeline, TrendService trends, StudiesService studies, StudyPreviews previews,
                       Limits limits, PatientDirectory directory, org.springframework.context.MessageSource messages) {
         this.messages = messages;
         this.timeline = timeline;
