@@ -31,7 +31,7 @@ import org.springframework.web.multipart.MultipartFile;
  */
 @Controller
 @RequestMapping(WebUi.BASE + "/hospital/upload")
-class UploadController {
+class UploadPages {
 
     static final String VIEW = "app/hospital/upload";
     static final List<String> CHARSETS = List.of("utf-8", "gb18030");
@@ -40,7 +40,7 @@ class UploadController {
     private final long maxUpload;
     private final ObjectMapper json = new ObjectMapper();
 
-    UploadController(HospitalConsole console, WebProperties props) {
+    UploadPages(HospitalConsole console, WebProperties props) {
         this.console = console;
         this.maxUpload = props.maxUpload().toBytes();
     }

@@ -8,13 +8,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 
 /** The hospital's own submission history, newest first, each with its receipt's counts and quality score. */
 @Controller
-class SubmissionsController {
+class SubmissionsPages {
 
     static final int SHOWN = 50;
 
     private final HospitalConsole console;
 
-    SubmissionsController(HospitalConsole console) {
+    SubmissionsPages(HospitalConsole console) {
         this.console = console;
     }
 

@@ -19,13 +19,13 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  */
 @Controller
 @RequestMapping(WebUi.BASE + "/admin/cohorts")
-class ApprovalsController {
+class ApprovalPages {
 
     static final String BASE = WebUi.BASE + "/admin/cohorts";
 
     private final CohortConsole cohorts;
 
-    ApprovalsController(CohortConsole cohorts) {
+    ApprovalPages(CohortConsole cohorts) {
         this.cohorts = cohorts;
     }
 

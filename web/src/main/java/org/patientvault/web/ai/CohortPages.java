@@ -30,7 +30,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  */
 @Controller
 @RequestMapping(WebUi.BASE + "/ai/cohorts")
-class CohortsController {
+class CohortPages {
 
     static final String BASE = WebUi.BASE + "/ai/cohorts";
     static final List<String> CLASSES = List.of("imaging", "laboratory", "checkup", "vital-signs", "conditions",
@@ -40,7 +40,7 @@ class CohortsController {
 
     private final CohortConsole cohorts;
 
-    CohortsController(CohortConsole cohorts) {
+    CohortPages(CohortConsole cohorts) {
         this.cohorts = cohorts;
     }
 

@@ -16,12 +16,12 @@ import org.springframework.web.bind.annotation.GetMapping;
  * on how to fix each.
  */
 @Controller
-class ScorecardController {
+class ScorecardPages {
 
     private final HospitalConsole console;
     private final MessageSource messages;
 
-    ScorecardController(HospitalConsole console, MessageSource messages) {
+    ScorecardPages(HospitalConsole console, MessageSource messages) {
         this.console = console;
         this.messages = messages;
     }
