@@ -91,8 +91,21 @@ final class Browser implements AutoCloseable {
         return find(by).getText();
     }
 
+    /** Waits up to 60 s; on a timeout the failure names the page the browser is on and saves its screenshot. */
     <T> T waitFor(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(60)).until(condition);
+        try {
+            return new WebDriverWait(driver, Duration.ofSeconds(60)).until(condition);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            String body = driver.findElements(By.tagName("body")).stream().findFirst().map(WebElement::getText)
+                    .orElse("");
+            try {
+                screenshot("timeout-" + System.currentTimeMillis());
+            } catch (IOException | RuntimeException ignored) {
+                // the failure below says what matters
+            }
+            throw new AssertionError("Timed out on " + driver.getCurrentUrl() + " (" + driver.getTitle() + "): "
+                    + body.substring(0, Math.min(body.length(), 500)), e);
+        }
     }
 
     /** The session cookie, for requests a test makes beside the browser (e.g. a forged POST). */
