@@ -95,10 +95,10 @@ class WebHospitalE2EIT extends E2EBase {
 
     @Test
     void anotherKindOfUserCannotOpenTheHospitalConsole() throws Exception {
-        try (Browser b = new Browser("http://localhost:" + port, "en")) {
+        try (Browser b = new Browser("http://localhost:" + port, "zh-CN")) {
             b.signIn("/app/patient/records", "alice", "alice-demo");
             b.open("/app/hospital/upload");
-            assertThat(b.text(By.tagName("main"))).contains("for hospitals");
+            assertThat(b.text(By.tagName("main"))).contains("此页面仅供医院使用。", "403");
             assertThat(b.driver.findElements(By.id("csv-form"))).isEmpty();
             b.screenshot("web-b-5-refused-area");
         }
