@@ -40,6 +40,7 @@ import org.springframework.stereotype.Component;
  *
  * <p>The response is buffered in memory (a transaction-response Bundle or a search page, small next to the submitted
  * data). Intakes (CSV, imaging) submit and read through it; so do the edges' ports.
+ * A file is the exception: {@link #stream} hands its body to the caller's stream as it is written.
  */
 @Component
 public final class FhirDispatch {
@@ -98,8 +99,13 @@ public final class FhirDispatch {
      */
     public Answer get(HttpServletRequest outer, String path, Map<String, String[]> parameters,
                       Map<String, String> headers) {
-        InternalRequest request = new InternalRequest(outer, new byte[0]);
+        InternalRequest request = getRequest(outer, path, parameters);
         headers.forEach((name, value) -> request.headers.putIfAbsent(name.toLowerCase(Locale.ROOT), value));
+        return dispatch(request);
+    }
+
+    private static InternalRequest getRequest(HttpServletRequest outer, String path, Map<String, String[]> parameters) {
+        InternalRequest request = new InternalRequest(outer, new byte[0]);
         request.method = "GET";
         request.pathInfo = "/" + path;
         request.parameters = Map.copyOf(parameters);
@@ -111,7 +117,7 @@ public final class FhirDispatch {
             }
         });
         request.query = q.length() == 0 ? null : q.toString();
-        return dispatch(request);
+        return request;
     }
 
     /**
@@ -153,13 +159,9 @@ public final class FhirDispatch {
      * dispatch, so authorization and audit run as for the caller's own request.
      */
     public Answer stream(HttpServletRequest outer, String path, Map<String, String[]> parameters, Sink sink) {
-        InternalRequest request = new InternalRequest(outer, new byte[0]);
-        request.method = "GET";
-        request.pathInfo = "/" + path;
-        request.parameters = Map.copyOf(parameters);
         BufferedResponse response = new BufferedResponse();
         response.sink = sink;
-        return dispatch(request, response);
+        return dispatch(getRequest(outer, path, parameters), response);
     }
 
     private Answer dispatch(InternalRequest request) {
