@@ -5,8 +5,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import org.patientvault.mobile.MobileApi;
 import org.springframework.http.ResponseEntity;
@@ -15,7 +13,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.filter.ShallowEtagHeaderFilter;
 
 /** Export everything: start, watch, download (docs/mobile-api.md, "Exports"). */
 @RestController
@@ -45,18 +42,6 @@ class ExportController {
     @GetMapping("/{id}/download")
     void download(@PathVariable String id, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        Exports.Zip zip = exports.open(id);
-        // The ETag filter would buffer the whole zip in memory to hash it.
-        ShallowEtagHeaderFilter.disableContentCaching(request);
-        try (InputStream in = zip.content()) {
-            response.setStatus(200);
-            response.setContentType("application/zip");
-            response.setContentLengthLong(zip.bytes());
-            response.setHeader("Content-Disposition", "attachment; filename=\"patient-vault-export-" + id + ".zip\"");
-            response.setHeader("Cache-Control", "private, no-store");
-            OutputStream out = response.getOutputStream();
-            in.transferTo(out);
-            out.flush();
-        }
+        exports.download(id, request, response);
     }
 }

@@ -1,7 +1,10 @@
 package org.patientvault.mobile.export;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
@@ -10,6 +13,7 @@ import org.patientvault.mobile.support.MobileProblem;
 import org.patientvault.mobile.support.Records;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.web.filter.ShallowEtagHeaderFilter;
 
 /**
  * "Export everything" for the calling patient, for every edge that offers it (the patient API and the browser UI):
@@ -72,6 +76,27 @@ public class Exports {
             // Expired, or written by another instance of the vault whose directory this one does not share.
             throw new MobileProblem(HttpStatus.GONE, "export-expired", "Export " + id + " is no longer available "
                     + "here; start a new one");
+        }
+    }
+
+    /**
+     * Streams the finished zip of the caller's export {@code id} as the response (an attachment, never cached, never
+     * buffered); the errors of {@link #open(String)} before anything is written.
+     */
+    public void download(String id, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Zip zip = open(id);
+        // The ETag filter would buffer the whole zip in memory to hash it.
+        ShallowEtagHeaderFilter.disableContentCaching(request);
+        try (InputStream in = zip.content()) {
+            response.setStatus(200);
+            response.setContentType("application/zip");
+            response.setContentLengthLong(zip.bytes());
+            response.setHeader("Content-Disposition", "attachment; filename=\"patient-vault-export-" + zip.id()
+                    + ".zip\"");
+            response.setHeader("Cache-Control", "private, no-store");
+            OutputStream out = response.getOutputStream();
+            in.transferTo(out);
+            out.flush();
         }
     }
 

@@ -26,7 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * in by typing into Keycloak's own login page. Each test saves a screenshot of its final page under
  * {@code target/screenshots/}.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
     static final String CHROMIUM = System.getenv().getOrDefault("VAULT_TEST_CHROMIUM", "/usr/bin/chromium");
     static final String DRIVER = System.getenv().getOrDefault("VAULT_TEST_CHROMEDRIVER", "/usr/bin/chromedriver");
@@ -40,7 +40,7 @@ final class Browser implements AutoCloseable {
      * @param base     the vault's base URL, e.g. {@code http://localhost:PORT}
      * @param language the browser's preferred language ({@code zh-CN} or {@code en})
      */
-    Browser(String base, String language) throws IOException {
+    public Browser(String base, String language) throws IOException {
         assertThat(new File(CHROMIUM).canExecute()).as("Debian's chromium at " + CHROMIUM
                 + " (apt-get install chromium; .ci/run installs it)").isTrue();
         assertThat(new File(DRIVER).canExecute()).as("Debian's chromium-driver at " + DRIVER
@@ -64,7 +64,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Opens {@code path} of the vault (e.g. {@code /app}). */
-    void open(String path) {
+    public void open(String path) {
         driver.get(base + path);
     }
 
@@ -83,16 +83,30 @@ final class Browser implements AutoCloseable {
         waitFor(d -> !d.findElements(By.id("signed-in-as")).isEmpty());
     }
 
-    WebElement find(By by) {
+    /**
+     * Signs {@code user} in through the development issuer's login form (embedded mode, no Keycloak): opens
+     * {@code path}, fills the form the vault itself serves, and waits until {@code path}'s page is shown.
+     */
+    public void signInEmbedded(String path, String user, String password) {
+        open(path);
+        waitFor(d -> d.getCurrentUrl().startsWith(base + "/login"));
+        driver.findElement(By.id("username")).sendKeys(user);
+        driver.findElement(By.id("password")).sendKeys(password);
+        driver.findElement(By.cssSelector("button[type=submit]")).click();
+        waitFor(d -> d.getCurrentUrl().startsWith(base + path));
+        waitFor(d -> !d.findElements(By.id("signed-in-as")).isEmpty());
+    }
+
+    public WebElement find(By by) {
         return waitFor(d -> d.findElements(by).stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
     }
 
-    String text(By by) {
+    public String text(By by) {
         return find(by).getText();
     }
 
     /** Waits up to 60 s; on a timeout the failure names the page the browser is on and saves its screenshot. */
-    <T> T waitFor(Function<WebDriver, T> condition) {
+    public <T> T waitFor(Function<WebDriver, T> condition) {
         try {
             return new WebDriverWait(driver, Duration.ofSeconds(60)).until(condition);
         } catch (org.openqa.selenium.TimeoutException e) {
@@ -118,7 +132,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Saves the current page as {@code target/screenshots/<name>.png}. */
-    Path screenshot(String name) throws IOException {
+    public Path screenshot(String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);
         Path to = SCREENSHOTS.resolve(name + ".png");
         Files.write(to, driver.getScreenshotAs(OutputType.BYTES));

@@ -34,6 +34,7 @@ class WebPatientE2EIT extends E2EBase {
         try (Browser b = new Browser(base(), "zh-CN")) {
             b.signIn("/app/patient/records", "alice", "alice-demo");
             assertThat(b.driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("zh-CN");
+            assertThat(b.text(By.id("signed-in-as"))).as("who is signed in, in the header").isNotBlank();
             String timeline = b.text(By.id("timeline"));
             assertThat(timeline).contains("北京医院（演示）", "上海医院（演示）");
             b.screenshot("web-a-1-timeline");
@@ -77,6 +78,28 @@ class WebPatientE2EIT extends E2EBase {
             b.waitFor(d -> d.findElements(By.cssSelector(".consent[data-kind=share][data-status=active]")).size()
                     == before);
             assertThat(b.text(By.cssSelector(".notice.ok"))).isEqualTo("The consent is revoked.");
+
+            // A share link for a doctor: QR code, passcode and expiry shown once; the list offers revoke.
+            b.open("/app/patient/share");
+            b.find(By.id("label")).sendKeys("Dr Li");
+            b.find(By.id("passcode")).sendKeys("123");
+            b.find(By.id("make-link")).click();
+            assertThat(b.text(By.id("passcode-error"))).contains("6");
+            b.find(By.id("passcode")).sendKeys("456789");
+            b.find(By.id("make-link")).click();
+            assertThat(b.find(By.id("share-qr")).getAttribute("src")).startsWith("data:image/png;base64,");
+            assertThat(b.text(By.id("share-passcode"))).isEqualTo("123456789");
+            assertThat(b.text(By.id("share-expires"))).isNotBlank();
+            b.find(By.cssSelector("#share-made button.danger")).click();
+            b.waitFor(d -> d.getCurrentUrl().endsWith("/app/patient/share"));
+            assertThat(b.driver.findElements(By.cssSelector(".share-link[data-live=true]"))).isEmpty();
+            assertThat(b.text(By.cssSelector(".share-link"))).contains("Dr Li", "Not opened yet.");
+
+            // A session that has ended (here: its cookie is gone) goes to sign-in and comes back to the page.
+            b.driver.manage().deleteCookieNamed("PV_SESSION");
+            b.open("/app/patient/usage");
+            b.waitFor(d -> d.getCurrentUrl().equals(base() + "/app/patient/usage"));
+            assertThat(b.text(By.tagName("h1"))).isEqualTo("Who used my data");
 
             // Export everything: the live progress ends in a download of the zip.
             b.open("/app/patient/export");
@@ -123,6 +146,12 @@ class WebPatientE2EIT extends E2EBase {
                     && c.getMeta().getLastUpdated() != null
                     && c.getMeta().getLastUpdated().toInstant().isAfter(java.time.Instant.now().minusSeconds(60)));
             b.screenshot("web-d-csrf");
+
+            // Signing out ends both the UI's session and the provider's: the next page asks for the password again.
+            b.find(By.cssSelector("header form button")).click();
+            b.waitFor(d -> d.getCurrentUrl().startsWith(base() + "/app/signed-out"));
+            b.open("/app/patient/records");
+            b.waitFor(d -> !d.findElements(By.id("kc-login")).isEmpty());
         }
     }
 }

@@ -16,21 +16,9 @@ public record Caller(SignedInCallers.Role role, String organization, String name
 
     static Caller of(HttpServletRequest request) {
         if (request.getAttribute(SignedInCallerFilter.CALLER) instanceof SignedInCallers.Scope scope) {
-            java.security.Principal p = request.getUserPrincipal();
-            String name = p instanceof org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken t
-                    && t.getPrincipal() instanceof org.springframework.security.oauth2.core.oidc.user.OidcUser u
-                    ? firstNonBlank(u.getFullName(), u.getPreferredUsername(), u.getSubject()) : null;
-            return new Caller(scope.role(), scope.organization(), name);
+            Object name = request.getAttribute(SignedInCallerFilter.DISPLAY_NAME);
+            return new Caller(scope.role(), scope.organization(), name == null ? "" : name.toString());
         }
         return null;
-    }
-
-    private static String firstNonBlank(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return "";
     }
 }

@@ -3,8 +3,6 @@ package org.patientvault.web.patient;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import org.patientvault.mobile.export.ExportStatus;
 import org.patientvault.mobile.export.Exports;
 import org.patientvault.web.WebUi;
@@ -14,7 +12,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.filter.ShallowEtagHeaderFilter;
 
 /**
  * "Export everything": start the export (the same job as the app's), watch a live progress bar (htmx polls the
@@ -59,19 +56,6 @@ class ExportPages {
     @GetMapping("/{id}/download")
     void download(@PathVariable String id, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        Exports.Zip zip = exports.open(id);
-        // The ETag filter would buffer the whole zip in memory to hash it.
-        ShallowEtagHeaderFilter.disableContentCaching(request);
-        try (InputStream in = zip.content()) {
-            response.setStatus(200);
-            response.setContentType("application/zip");
-            response.setContentLengthLong(zip.bytes());
-            response.setHeader("Content-Disposition", "attachment; filename=\"patient-vault-export-" + zip.id()
-                    + ".zip\"");
-            response.setHeader("Cache-Control", "private, no-store");
-            OutputStream out = response.getOutputStream();
-            in.transferTo(out);
-            out.flush();
-        }
+        exports.download(id, request, response);
     }
 }

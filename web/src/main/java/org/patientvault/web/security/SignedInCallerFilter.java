@@ -16,7 +16,6 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
-import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -32,6 +31,9 @@ public final class SignedInCallerFilter extends OncePerRequestFilter {
 
     /** Request attribute holding the {@link SignedInCallers.Scope} of the current page request. */
     public static final String CALLER = SignedInCallerFilter.class.getName() + ".caller";
+
+    /** Request attribute holding the signed-in user's display name (from the ID token), for the page header. */
+    public static final String DISPLAY_NAME = SignedInCallerFilter.class.getName() + ".name";
 
     private static final Logger LOG = LoggerFactory.getLogger(SignedInCallerFilter.class);
 
@@ -71,6 +73,7 @@ public final class SignedInCallerFilter extends OncePerRequestFilter {
         }
         try (scope) {
             request.setAttribute(CALLER, scope);
+            request.setAttribute(DISPLAY_NAME, displayName(signedIn));
             chain.doFilter(request, response);
         }
     }
@@ -90,6 +93,17 @@ public final class SignedInCallerFilter extends OncePerRequestFilter {
         }
     }
 
+    private static String displayName(OAuth2AuthenticationToken signedIn) {
+        if (signedIn.getPrincipal() instanceof org.springframework.security.oauth2.core.oidc.user.OidcUser user) {
+            for (String name : new String[] {user.getFullName(), user.getPreferredUsername()}) {
+                if (name != null && !name.isBlank()) {
+                    return name;
+                }
+            }
+        }
+        return signedIn.getName();
+    }
+
     /** Ends the session and sends the browser to sign in, returning to this page (if it is one) afterwards. */
     private static void restart(HttpServletRequest request, HttpServletResponse response) throws IOException {
         HttpSession session = request.getSession(false);
@@ -103,9 +117,7 @@ public final class SignedInCallerFilter extends OncePerRequestFilter {
             return;
         }
         if ("GET".equals(request.getMethod())) {
-            HttpSessionRequestCache cache = new HttpSessionRequestCache();
-            cache.setMatchingRequestParameterName(null);
-            cache.saveRequest(request, response);
+            WebSecurityConfig.requestCache().saveRequest(request, response);
         }
         response.sendRedirect(request.getContextPath() + WebSecurityConfig.SIGN_IN);
     }

@@ -53,9 +53,7 @@ class WebSecurityConfig {
                                  WebProperties props) throws Exception {
         HttpSessionSecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
         contexts.setSpringSecurityContextKey(CONTEXT_KEY);
-        HttpSessionRequestCache requests = new HttpSessionRequestCache();
-        requests.setRequestMatcher(WebSecurityConfig::worthReturningTo);
-        requests.setMatchingRequestParameterName(null);
+        HttpSessionRequestCache requests = requestCache();
         SavedRequestAwareAuthenticationSuccessHandler backToPage = new SavedRequestAwareAuthenticationSuccessHandler();
         backToPage.setRequestCache(requests);
         backToPage.setDefaultTargetUrl(WebUi.BASE);
@@ -112,6 +110,19 @@ class WebSecurityConfig {
         }
         java.net.URI issuer = java.net.URI.create(props.oidcIssuer());
         return issuer.getScheme() + "://" + issuer.getRawAuthority();
+    }
+
+    /**
+     * Where the page to return to after sign-in is kept: under the UI's own session key, because in embedded mode the
+     * development issuer's login keeps its own saved request (the authorization request) in the same session, and
+     * the two must not overwrite each other (the user would loop between the two).
+     */
+    static HttpSessionRequestCache requestCache() {
+        HttpSessionRequestCache requests = new HttpSessionRequestCache();
+        requests.setSessionAttrName("PATIENT_VAULT_WEB_SAVED_REQUEST");
+        requests.setRequestMatcher(WebSecurityConfig::worthReturningTo);
+        requests.setMatchingRequestParameterName(null);
+        return requests;
     }
 
     /** Only page views are worth returning to after sign-in: not assets, fragments or form posts. */
