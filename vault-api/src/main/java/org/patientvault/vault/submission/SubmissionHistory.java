@@ -27,7 +27,6 @@ public class SubmissionHistory {
     }
 
     private final SubmissionLedger ledger;
-    private final PrincipalSubmitter submitters = new PrincipalSubmitter();
 
     SubmissionHistory(SubmissionLedger ledger) {
         this.ledger = ledger;
@@ -35,10 +34,11 @@ public class SubmissionHistory {
 
     /** The current caller's latest {@code limit} submissions, newest first; empty for a caller who is nobody. */
     public List<Entry> mine(int limit) {
-        if (VaultPrincipal.current().isEmpty()) {
+        java.util.Optional<VaultPrincipal> caller = VaultPrincipal.current();
+        if (caller.isEmpty()) {
             return List.of();
         }
-        String key = submitters.resolve(null).key();
+        String key = PrincipalSubmitter.of(caller.get()).key();
         return ledger.recent(key, Math.max(1, Math.min(limit, 200))).stream()
                 .map(r -> new Entry(r.receivedAt(), r.bundleIdentifier(), r.responseJson())).toList();
     }

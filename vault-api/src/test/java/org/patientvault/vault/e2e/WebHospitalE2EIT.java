@@ -9,6 +9,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.patientvault.vault.imaging.ImagingFixtures;
 
 /**
@@ -70,9 +72,11 @@ class WebHospitalE2EIT extends E2EBase {
             assertThat(b.text(By.id("receipt-score"))).matches("[01]\\.\\d+|1|0");
             b.screenshot("web-b-2-csv-receipt");
 
-            // The zipped study: stored, in one study, with its receipt.
+            // The zipped study: stored, in one study, with its receipt (on the next page, not the CSV's).
+            WebElement csvReceipt = b.find(By.id("receipt"));
             b.find(By.id("dicom-file")).sendKeys(zip.toString());
             b.find(By.cssSelector("#dicom-form button[type=submit]")).click();
+            b.waitFor(ExpectedConditions.stalenessOf(csvReceipt));
             assertThat(b.text(By.id("receipt"))).contains("影像回执");
             assertThat(b.text(By.id("receipt-imaging"))).contains("已保存 1 个实例", "1 个检查");
             b.screenshot("web-b-3-dicom-receipt");

@@ -1,6 +1,8 @@
 package org.patientvault.web.admin;
 
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.patientvault.web.WebUi;
 import org.patientvault.web.port.CohortConsole;
 import org.springframework.stereotype.Controller;
@@ -34,9 +36,11 @@ class ApprovalPages {
         if (!model.containsAttribute("errors")) {
             model.addAttribute("errors", Map.of());
         }
-        model.addAttribute("waiting", cohorts.list("submitted"));
-        model.addAttribute("decidedRequests", cohorts.list(null).stream().filter(r -> !"submitted".equals(r.status()))
-                .toList());
+        // One read: the committee sees every request; the queue is those still waiting.
+        Map<Boolean, List<CohortConsole.Request>> byWaiting = cohorts.list(null).stream()
+                .collect(Collectors.partitioningBy(r -> "submitted".equals(r.status())));
+        model.addAttribute("waiting", byWaiting.get(true));
+        model.addAttribute("decidedRequests", byWaiting.get(false));
         return "app/admin/cohorts";
     }
 
