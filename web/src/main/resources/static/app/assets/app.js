@@ -19,6 +19,21 @@
     }
   }, true);
 
+  // A file field may name its limit (data-max-bytes, data-too-large="message"): too large a file is refused here,
+  // before it is sent; the server checks again.
+  document.addEventListener('change', function (e) {
+    var input = e.target;
+    if (!input.matches || !input.matches('input[type=file][data-max-bytes]')) {
+      return;
+    }
+    var max = Number(input.getAttribute('data-max-bytes'));
+    var tooLarge = Array.prototype.some.call(input.files || [], function (f) { return f.size > max; });
+    input.setCustomValidity(tooLarge ? input.getAttribute('data-too-large') || 'too large' : '');
+    if (tooLarge) {
+      input.reportValidity();
+    }
+  });
+
   // Charts: <canvas data-chart="id-of-json-block">; the JSON block holds labels, values, low/high and texts.
   function drawCharts(root) {
     if (!window.Chart) {
@@ -43,6 +58,11 @@
       }
       datasets.push({ label: d.valueLabel, data: d.values, borderColor: '#0b5394', backgroundColor: '#0b5394',
         pointRadius: 4, tension: 0.1, fill: false });
+      // Further series to compare with (e.g. the mean of all hospitals): dashed, in a second colour.
+      (d.extra || []).forEach(function (series) {
+        datasets.push({ label: series.label, data: series.data, borderColor: '#8a4b00', backgroundColor: '#8a4b00',
+          borderDash: [6, 3], pointRadius: 3, tension: 0.1, fill: false });
+      });
       canvas.dataset.drawn = '1';
       new window.Chart(canvas, {
         type: d.kind || 'line',

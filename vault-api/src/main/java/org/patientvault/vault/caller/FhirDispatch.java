@@ -40,6 +40,7 @@ import org.springframework.stereotype.Component;
  *
  * <p>The response is buffered in memory (a transaction-response Bundle or a search page, small next to the submitted
  * data). Intakes (CSV, imaging) submit and read through it; so do the edges' ports.
+ * A file is the exception: {@link #stream} hands its body to the caller's stream as it is written.
  */
 @Component
 public final class FhirDispatch {
@@ -89,6 +90,21 @@ public final class FhirDispatch {
      * authorization, search narrowing and consent decide what comes back, exactly as for the caller's own request.
      */
     public Answer get(HttpServletRequest outer, String path, Map<String, String[]> parameters) {
+        return get(outer, path, parameters, Map.of());
+    }
+
+    /**
+     * As {@link #get(HttpServletRequest, String, Map)} with request headers, e.g. {@code Prefer: respond-async} for a
+     * Bulk Data kick-off. Names are case-insensitive; the content headers of the dispatch cannot be replaced.
+     */
+    public Answer get(HttpServletRequest outer, String path, Map<String, String[]> parameters,
+                      Map<String, String> headers) {
+        InternalRequest request = getRequest(outer, path, parameters);
+        headers.forEach((name, value) -> request.headers.putIfAbsent(name.toLowerCase(Locale.ROOT), value));
+        return dispatch(request);
+    }
+
+    private static InternalRequest getRequest(HttpServletRequest outer, String path, Map<String, String[]> parameters) {
         InternalRequest request = new InternalRequest(outer, new byte[0]);
         request.method = "GET";
         request.pathInfo = "/" + path;
@@ -101,7 +117,7 @@ public final class FhirDispatch {
             }
         });
         request.query = q.length() == 0 ? null : q.toString();
-        return dispatch(request);
+        return request;
     }
 
     /**
@@ -128,8 +144,31 @@ public final class FhirDispatch {
         return dispatch(request);
     }
 
-    private Answer dispatch(InternalRequest request) {
+    /**
+     * Where a streamed answer's body goes: asked once, when the servlet writes its first byte, with the status and
+     * content type set by then. Return null to have the body buffered into the {@link Answer} instead (an error).
+     */
+    @FunctionalInterface
+    public interface Sink {
+        java.io.OutputStream open(int status, String contentType) throws IOException;
+    }
+
+    /**
+     * As {@link #get(HttpServletRequest, String, Map)}, but the body is written to the stream {@code sink} opens
+     * rather than held in memory (a file download): the answer then has an empty body. Everything else is the same
+     * dispatch, so authorization and audit run as for the caller's own request.
+     */
+    public Answer stream(HttpServletRequest outer, String path, Map<String, String[]> parameters, Sink sink) {
         BufferedResponse response = new BufferedResponse();
+        response.sink = sink;
+        return dispatch(getRequest(outer, path, parameters), response);
+    }
+
+    private Answer dispatch(InternalRequest request) {
+        return dispatch(request, new BufferedResponse());
+    }
+
+    private Answer dispatch(InternalRequest request, BufferedResponse response) {
         try {
             server.getObject().service((jakarta.servlet.ServletRequest) request,
                     (jakarta.servlet.ServletResponse) response);
@@ -229,6 +268,8 @@ public final class FhirDispatch {
     /** Collects status, content type and body; nothing reaches the outer response. */
     private static final class BufferedResponse extends HttpServletResponseWrapper {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private Sink sink;
+        private java.io.OutputStream target;
         private PrintWriter writer;
         private int status = 200;
         private String contentType;
@@ -289,15 +330,31 @@ public final class FhirDispatch {
             return new ServletOutputStream() {
                 @Override public boolean isReady() { return true; }
                 @Override public void setWriteListener(WriteListener l) { throw new UnsupportedOperationException(); }
-                @Override public void write(int b) { out.write(b); }
-                @Override public void write(byte[] b, int off, int len) { out.write(b, off, len); }
+                @Override public void write(int b) throws IOException { target().write(b); }
+                @Override public void write(byte[] b, int off, int len) throws IOException {
+                    target().write(b, off, len);
+                }
+                @Override public void flush() throws IOException {
+                    if (target != null) {
+                        target.flush();
+                    }
+                }
             };
+        }
+
+        /** The buffer, or the sink's stream once the first byte of a streamed answer is written. */
+        private java.io.OutputStream target() throws IOException {
+            if (target == null) {
+                java.io.OutputStream opened = sink == null ? null : sink.open(status, contentType);
+                target = opened == null ? out : opened;
+            }
+            return target;
         }
 
         @Override
         public PrintWriter getWriter() {
             if (writer == null) {
-                writer = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+                writer = new PrintWriter(new OutputStreamWriter(getOutputStream(), StandardCharsets.UTF_8));
             }
             return writer;
         }

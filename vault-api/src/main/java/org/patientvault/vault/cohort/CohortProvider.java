@@ -28,6 +28,7 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.UriType;
+import org.patientvault.mapping.IdentitySystems;
 import org.patientvault.vault.caller.VaultPrincipal;
 import org.patientvault.vault.problem.VaultConflict;
 import org.springframework.stereotype.Component;
@@ -237,6 +238,10 @@ public class CohortProvider implements IResourceProvider {
     private Group view(CohortStore.Request r) {
         Group g = fhir.newJsonParser().parseResource(Group.class, r.groupJson());
         g.setId(new IdType("Group", r.id()));
+        // Who filed it and when: the committee's queue shows both (a firm sees only its own).
+        g.getMeta().setLastUpdated(java.util.Date.from(r.createdAt()));
+        g.setManagingEntity(new org.hl7.fhir.r4.model.Reference().setDisplay(r.firm()).setIdentifier(
+                new org.hl7.fhir.r4.model.Identifier().setSystem(IdentitySystems.ORGANIZATION).setValue(r.firm())));
         g.addExtension(CohortCodes.STATUS, new CodeType(r.status().name().toLowerCase(Locale.ROOT)));
         if (r.reason() != null) {
             g.addExtension(CohortCodes.STATUS_REASON, new StringType(r.reason()));

@@ -14,9 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.patientvault.mapping.dicom.DicomPreviewResult;
-import org.patientvault.mapping.dicom.DicomZipException;
-import org.patientvault.mapping.dicom.DicomZipLimits;
-import org.patientvault.mapping.dicom.DicomZipReader;
 import org.patientvault.storage.ObjectNotFoundException;
 import org.patientvault.storage.OwnerKeyDestroyedException;
 import org.patientvault.storage.StorageException;
@@ -52,19 +49,18 @@ class DicomWebController {
     private final WadoService wado;
     private final QidoService qido;
     private final FhirDispatch dispatch;
-    private final DicomZipLimits zipLimits;
+    private final DicomZipUpload zips;
     private final ObjectMapper json = new ObjectMapper();
     private final DicomWebUrls urls;
 
     DicomWebController(StowService stow, WadoService wado, QidoService qido, FhirDispatch dispatch,
-                       DicomWebUrls urls, ImagingProperties props) {
+                       DicomWebUrls urls, DicomZipUpload zips) {
         this.stow = stow;
         this.wado = wado;
         this.qido = qido;
         this.dispatch = dispatch;
         this.urls = urls;
-        this.zipLimits = new DicomZipLimits(props.maxZipSize().toBytes(), props.maxZipEntrySize().toBytes(),
-                props.maxZipRatio(), 1 << 20, props.maxZipEntries());
+        this.zips = zips;
     }
 
     // ---------------------------------------------------------------- STOW-RS
@@ -132,24 +128,8 @@ class DicomWebController {
     private void storeZip(HttpServletRequest request, HttpServletResponse response, StowService.Ingest ingest)
             throws IOException {
         try (InputStream in = request.getInputStream()) {
-            new DicomZipReader(zipLimits).read(in, (member, instance) -> ingest.instance(instance));
-        } catch (DicomZipException e) {
-            ingest.discard();
-            HttpStatus status = switch (e.reason()) {
-                case ENTRY_TOO_LARGE, TOTAL_TOO_LARGE, TOO_MANY_ENTRIES -> HttpStatus.PAYLOAD_TOO_LARGE;
-                default -> HttpStatus.BAD_REQUEST;
-            };
-            ApiProblem problem = new ApiProblem(status, "dicom-zip", "The zip upload was refused: "
-                    + e.getMessage() + "; nothing was stored").with("reason", e.reason().name());
-            if (e.member() != null) {
-                problem.with("member", e.member());
-            }
-            throw problem;
-        } catch (StorageException | IOException e) {
-            ingest.discard();
-            throw e;
+            answer(request, response, zips.store(ingest, in), null);
         }
-        answer(request, response, ingest.finish(), null);
     }
 
     /** The STOW-RS response (PS3.18 §10.5.3): stored instances with RetrieveURL, failures with FailureReason. */

@@ -85,6 +85,8 @@ final class StowService {
         final List<Accepted> accepted = new ArrayList<>();
         final List<Failed> failed = new ArrayList<>();
         final List<String> studies = new ArrayList<>();
+        /** The transaction-response Bundle (JSON) of each ImagingStudy written: its submission and quality receipt. */
+        final List<byte[]> receipts = new ArrayList<>();
     }
 
     /** One request in progress. */
@@ -321,6 +323,7 @@ final class StowService {
                             LOG.error("The ImagingStudy write was answered {} but not stored", answer.status());
                             return Optional.of("the ImagingStudy was not stored as sent; send again");
                         }
+                        result.receipts.add(answer.body());
                         return Optional.empty();
                     }
                     String why = patients.diagnostics(new String(answer.body(), StandardCharsets.UTF_8));

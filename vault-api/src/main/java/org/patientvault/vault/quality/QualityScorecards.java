@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * <p>Cost: one indexed range read of every hospital's results in the window (the comparison needs all hospitals).
  */
 @Component
-class QualityScorecards {
+public class QualityScorecards {
 
     private final QualityTables tables;
     private final QualityScorecard scorecard;
@@ -44,7 +44,7 @@ class QualityScorecards {
     }
 
     /** The card of a hospital by its organization code, if the caller may read it and it has scored submissions. */
-    Optional<QualityScorecard.Card> card(Optional<VaultPrincipal> caller, String orgCode) {
+    public Optional<QualityScorecard.Card> card(Optional<VaultPrincipal> caller, String orgCode) {
         if (!mayRead(caller, orgCode)) {
             return Optional.empty();
         }

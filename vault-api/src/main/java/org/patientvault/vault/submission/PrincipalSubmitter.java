@@ -12,12 +12,17 @@ class PrincipalSubmitter implements SubmitterResolver {
 
     @Override
     public Submitter resolve(ca.uhn.fhir.rest.api.server.RequestDetails request) {
-        return VaultPrincipal.current().map(p -> switch (p.kind()) {
+        return VaultPrincipal.current().map(PrincipalSubmitter::of).orElse(Submitter.UNATTRIBUTED);
+    }
+
+    /** The submitter a caller is: its organisation for hospitals and AI firms, else the patient or admin. */
+    static Submitter of(VaultPrincipal p) {
+        return switch (p.kind()) {
             case HOSPITAL, AI_FIRM -> new Submitter("org:" + p.orgCode(), new Reference(p.organizationReference())
                     .setIdentifier(new Identifier().setSystem(IdentitySystems.ORGANIZATION)
                             .setValue(p.orgCode())).setDisplay(p.orgCode()));
             case PATIENT -> new Submitter("patient:" + p.patientId(), null);
             case ADMIN -> new Submitter("admin:" + p.subject(), null);
-        }).orElse(Submitter.UNATTRIBUTED);
+        };
     }
 }

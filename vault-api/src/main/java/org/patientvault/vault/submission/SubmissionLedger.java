@@ -66,6 +66,19 @@ class SubmissionLedger {
         jdbc.update("UPDATE vault_submission SET response_json = ? WHERE id = ?", responseJson, id);
     }
 
+    /** One accepted submission as its submitter may list it: when, its identifier and the response it was sent. */
+    record Row(Instant receivedAt, String bundleIdentifier, String responseJson) {
+    }
+
+    /** The submitter's latest submissions, newest first (index {@code vault_submission_hash} leads by submitter). */
+    List<Row> recent(String submitter, int limit) {
+        return jdbc.query("""
+                        SELECT received_at, bundle_identifier, response_json FROM vault_submission
+                        WHERE submitter = ? ORDER BY received_at DESC LIMIT ?""",
+                (rs, i) -> new Row(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3)),
+                submitter, limit);
+    }
+
     long count() {
         Long n = jdbc.queryForObject("SELECT count(*) FROM vault_submission", Long.class);
         return n == null ? 0 : n;

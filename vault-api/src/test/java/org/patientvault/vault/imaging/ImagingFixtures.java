@@ -17,7 +17,7 @@ import org.patientvault.mapping.dicom.testing.DicomFixtures;
  * UIDs, the patient as the header names them, and the acquisition attributes the quality check reads. Without dcmtk
  * the tests fail with the install hint.
  */
-final class ImagingFixtures {
+public final class ImagingFixtures {
 
     static final int CT_ROWS = DicomFixtures.CT_ROWS;
     static final int CT_COLS = DicomFixtures.CT_COLS;
@@ -30,14 +30,14 @@ final class ImagingFixtures {
     final String root;
     private int n;
 
-    ImagingFixtures(String root) throws IOException {
+    public ImagingFixtures(String root) throws IOException {
         this.root = root;
         this.dir = Path.of("target", "imaging-fixtures", root).toAbsolutePath();
         Files.createDirectories(dir);
     }
 
     /** A patient as the DICOM header names them. */
-    record Who(String mrn, String issuer, String name, String birthDate, String sex, String residentId) {
+    public record Who(String mrn, String issuer, String name, String birthDate, String sex, String residentId) {
         static Who mrn(String mrn, String name) {
             return new Who(mrn, null, name, "19800101", "M", null);
         }
@@ -49,7 +49,7 @@ final class ImagingFixtures {
     }
 
     /** A CT instance as above with the CT acquisition attributes the quality check asks for. */
-    Path ctWithAcquisition(String study, int series, int instance, Who who) throws IOException {
+    public Path ctWithAcquisition(String study, int series, int instance, Who who) throws IOException {
         return ct(study, series, instance, who, """
                 (0008,0070) LO [Vendor]
                 (0008,1090) LO [Scanner 64]

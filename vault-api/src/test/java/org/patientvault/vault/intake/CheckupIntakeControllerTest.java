@@ -38,9 +38,9 @@ class CheckupIntakeControllerTest {
     private static final String ROW = "110101198503120025,,,,,,2026-11-20,GLU,空腹血糖,5.6,mmol/L,,\n";
 
     private final IntakeProperties props = new IntakeProperties(DataSize.ofBytes(400));
-    private final CheckupIntakeController controller = new CheckupIntakeController(props,
+    private final CheckupIntakeController controller = new CheckupIntakeController(new CheckupIntake(props,
             new HospitalTerminology(CTX, null, new VaultProperties(ZoneId.of("Asia/Shanghai"))),
-            new FhirDispatch(new StaticListableBeanFactory().getBeanProvider(RestfulServer.class)), CTX);
+            new FhirDispatch(new StaticListableBeanFactory().getBeanProvider(RestfulServer.class)), CTX));
 
     @AfterEach
     void clear() {
@@ -117,12 +117,12 @@ class CheckupIntakeControllerTest {
                 "utf-8");
         List<CheckupRow> other = new CheckupCsvParser(10_000).parse((HEADER + ROW.replace("5.6", "5.7"))
                 .getBytes(StandardCharsets.UTF_8), "utf-8");
-        var a = CheckupIntakeController.idsFrom("hosp-a", rows);
-        var b = CheckupIntakeController.idsFrom("hosp-a", rows);
+        var a = CheckupIntake.idsFrom("hosp-a", rows);
+        var b = CheckupIntake.idsFrom("hosp-a", rows);
         assertThat(List.of(a.get(), a.get())).isEqualTo(List.of(b.get(), b.get()));
-        assertThat(CheckupIntakeController.idsFrom("hosp-a", other).get())
-                .isNotEqualTo(CheckupIntakeController.idsFrom("hosp-a", rows).get());
-        assertThat(CheckupIntakeController.idsFrom("hosp-b", rows).get())
-                .isNotEqualTo(CheckupIntakeController.idsFrom("hosp-a", rows).get());
+        assertThat(CheckupIntake.idsFrom("hosp-a", other).get())
+                .isNotEqualTo(CheckupIntake.idsFrom("hosp-a", rows).get());
+        assertThat(CheckupIntake.idsFrom("hosp-b", rows).get())
+                .isNotEqualTo(CheckupIntake.idsFrom("hosp-a", rows).get());
     }
 }

@@ -6,6 +6,8 @@ import org.patientvault.mobile.support.MobileProblem;
 import org.patientvault.web.WebUi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -16,6 +18,9 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
  * stack trace. Applies to the UI's pages only.
  */
 @ControllerAdvice(basePackageClasses = WebUi.class)
+// Before the API's problem advice, which also covers org.patientvault and answers every exception with problem JSON:
+// Spring asks the advices in order and takes the first that has any matching handler.
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class PageErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(PageErrors.class);
