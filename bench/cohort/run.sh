@@ -68,7 +68,8 @@ javac -d "$OUT/classes" -cp "$OUT/lib/BOOT-INF/classes:$OUT/lib/BOOT-INF/lib/*" 
 rm -rf "$OUT/lib"
 # The driver's DICOM writer, checked against dcmtk.
 python3 bench/cohort/driver.py dicom --out "$DIR/check.dcm"
-dcmdump "$DIR/check.dcm" | grep -q 'CN-RESIDENT-ID' || { echo "driver.py writes DICOM dcmdump cannot read" >&2; exit 1; }
+# No grep -q: it exits at the first match and, under pipefail, dcmdump's broken pipe would fail the check.
+dcmdump "$DIR/check.dcm" | grep 'CN-RESIDENT-ID' >/dev/null || { echo "driver.py writes DICOM dcmdump cannot read" >&2; exit 1; }
 
 # --- servers --------------------------------------------------------------------------------------------------------
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }

@@ -28,10 +28,11 @@ class WebDevIssuerLoginIT {
     void aliceSignsInThroughTheDevelopmentIssuerAndLandsOnThePageSheAskedFor() throws Exception {
         try (Browser b = new Browser("http://localhost:" + port, "en")) {
             b.signInEmbedded("/app/patient/consents", "alice", "alice-demo");
-            assertThat(b.text(By.tagName("h1"))).isEqualTo("Consents");
+            // Chinese first, whatever the browser prefers; English is a click away.
+            assertThat(b.text(By.tagName("h1"))).isEqualTo("授权管理");
             assertThat(b.text(By.id("signed-in-as"))).isNotBlank();
             b.open("/app/patient/records");
-            assertThat(b.text(By.tagName("h1"))).isEqualTo("My records");
+            assertThat(b.text(By.tagName("h1"))).isEqualTo("我的记录");
             b.screenshot("web-embedded-login");
         }
     }

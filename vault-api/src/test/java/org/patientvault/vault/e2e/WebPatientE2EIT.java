@@ -85,7 +85,10 @@ class WebPatientE2EIT extends E2EBase {
             b.find(By.id("passcode")).sendKeys("123");
             b.find(By.id("make-link")).click();
             assertThat(b.text(By.id("passcode-error"))).contains("6");
-            b.find(By.id("passcode")).sendKeys("456789");
+            // The refused passcode is not shown again: the patient types a new one.
+            assertThat(b.find(By.id("passcode")).getAttribute("value")).isEmpty();
+            assertThat(b.find(By.id("label")).getAttribute("value")).isEqualTo("Dr Li");
+            b.find(By.id("passcode")).sendKeys("123456789");
             b.find(By.id("make-link")).click();
             assertThat(b.find(By.id("share-qr")).getAttribute("src")).startsWith("data:image/png;base64,");
             assertThat(b.text(By.id("share-passcode"))).isEqualTo("123456789");
