@@ -29,19 +29,20 @@ class WebPatientE2EIT extends E2EBase {
 
     @Test
     void aliceSeesHerRecordsFromTwoHospitalsOpensATrendSharesAndExports() throws Exception {
-        // A second hospital knows alice too: the portal shows one timeline across both.
-        submit("hosp-shanghai", TestBundles.checkup(ALICE_RID, 6.1));
+        // A second hospital knows alice too: the portal shows one timeline across both. (The rural clinic: the BOLA
+        // matrix of the same E2E world relies on Shanghai holding nothing of alice's.)
+        submit("clinic-rural", TestBundles.checkup(ALICE_RID, 6.1));
         try (Browser b = new Browser(base(), "zh-CN")) {
             b.signIn("/app/patient/records", "alice", "alice-demo");
             assertThat(b.driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("zh-CN");
             assertThat(b.text(By.id("signed-in-as"))).as("who is signed in, in the header").isNotBlank();
             String timeline = b.text(By.id("timeline"));
-            assertThat(timeline).contains("北京医院（演示）", "上海医院（演示）");
+            assertThat(timeline).contains("北京医院（演示）", "乡村诊所（演示）");
             b.screenshot("web-a-1-timeline");
 
-            // Filters: only Shanghai's records; a malformed date is refused beside its field.
-            b.open("/app/patient/records?hospital=hosp-shanghai");
-            assertThat(b.text(By.id("timeline"))).contains("上海医院（演示）").doesNotContain("北京医院（演示）");
+            // Filters: only the clinic's records; a malformed date is refused beside its field.
+            b.open("/app/patient/records?hospital=clinic-rural");
+            assertThat(b.text(By.id("timeline"))).contains("乡村诊所（演示）").doesNotContain("北京医院（演示）");
             b.open("/app/patient/records?from=2024-13-45");
             assertThat(b.text(By.id("from-error"))).contains("有效日期");
 
@@ -51,7 +52,7 @@ class WebPatientE2EIT extends E2EBase {
             b.waitFor(d -> "1".equals(d.findElement(By.id("trend-chart")).getAttribute("data-drawn")));
             List<WebElement> rows = b.driver.findElements(By.cssSelector("#trend-table tbody tr"));
             assertThat(rows).hasSizeGreaterThanOrEqualTo(2);
-            assertThat(b.text(By.id("trend-table"))).contains("上海医院（演示）", "北京医院（演示）");
+            assertThat(b.text(By.id("trend-table"))).contains("乡村诊所（演示）", "北京医院（演示）");
             b.screenshot("web-a-2-trend");
 
             // English on request, remembered.
