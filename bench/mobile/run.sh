@@ -67,8 +67,9 @@ if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
   if stale bench/plain-hapi/target/plain-hapi.jar bench/plain-hapi; then
     log "building bench/plain-hapi (offline first)"; mvn_resolving -f bench/plain-hapi/pom.xml -DskipTests package
   fi
-  ln -f vault-api/target/vault-api.jar "$OUT/jars/pvbench-mobile-vault.jar"
-  ln -f bench/plain-hapi/target/plain-hapi.jar "$OUT/jars/pvbench-mobile-plain-hapi.jar"
+  # Copies, not hard links: a build in this tree rewrites target/*.jar in place, which broke a running load.
+  cp vault-api/target/vault-api.jar "$OUT/jars/pvbench-mobile-vault.jar"
+  cp bench/plain-hapi/target/plain-hapi.jar "$OUT/jars/pvbench-mobile-plain-hapi.jar"
 fi
 S3PROXY_JAR="$OUT/jars/s3proxy-jar-with-dependencies.jar"
 if [[ ! -f "$S3PROXY_JAR" ]]; then

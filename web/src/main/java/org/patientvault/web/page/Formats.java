@@ -67,7 +67,8 @@ public class Formats {
             return "";
         }
         var local = at.atZone(zone);
-        return date(local.toLocalDate()) + (english() ? ", " : " ") + local.format(DateTimeFormatter.ofPattern("HH:mm"));
+        return date(local.toLocalDate()) + (english() ? ", " : " ")
+                + local.format(DateTimeFormatter.ofPattern("HH:mm"));
     }
 
     public String number(BigDecimal value) {

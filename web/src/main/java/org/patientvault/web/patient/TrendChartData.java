@@ -27,7 +27,7 @@ record TrendChartData(List<String> labels, List<BigDecimal> values, List<BigDeci
             high.add(p.range() == null ? null : p.range().high());
             band |= p.range() != null && p.range().low() != null && p.range().high() != null;
         }
-        return new TrendChartData(labels, values, band ? low : null, band ? high : null, trend.unit(), texts[0], texts[1],
-                texts[2]);
+        return new TrendChartData(labels, values, band ? low : null, band ? high : null, trend.unit(), texts[0],
+                texts[1], texts[2]);
     }
 }

@@ -83,7 +83,8 @@ class WebSecurityConfig {
                             backToPage.onAuthenticationSuccess(request, response, authentication);
                         })
                         .failureUrl(WebUi.BASE + "/signed-out?error"))
-                .logout(l -> l.logoutRequestMatcher(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, WebUi.BASE + "/logout"))
+                .logout(l -> l.logoutRequestMatcher(PathPatternRequestMatcher.withDefaults()
+                                .matcher(HttpMethod.POST, WebUi.BASE + "/logout"))
                         .logoutSuccessHandler(logout))
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint(new SignInEntryPoint(new LoginUrlAuthenticationEntryPoint(SIGN_IN)))
