@@ -2,7 +2,6 @@ package org.patientvault.vault.edge;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
-import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +20,6 @@ import org.patientvault.vault.audit.AuditBatch;
 import org.patientvault.vault.audit.AuditTrail;
 import org.patientvault.vault.caller.FhirDispatch;
 import org.springframework.stereotype.Component;
-import org.springframework.web.context.request.RequestContextHolder;
-import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * {@link CallerRecords} on the {@code /fhir} servlet, dispatched in-process on the caller's own request
@@ -64,7 +61,7 @@ class FhirCallerRecords implements CallerRecords {
         }
         Map<String, String[]> query = new LinkedHashMap<>();
         parameters.forEach((name, values) -> query.put(name, values.toArray(String[]::new)));
-        FhirDispatch.Answer answer = dispatch.get(currentRequest(), resourceType, query);
+        FhirDispatch.Answer answer = dispatch.get(CurrentRequest.of("CallerRecords"), resourceType, query);
         if (answer.status() != 200) {
             throw refused(answer);
         }
@@ -76,7 +73,7 @@ class FhirCallerRecords implements CallerRecords {
         if (patientId == null || !ID.matcher(patientId).matches()) {
             throw new CallerRecordsException(404, "Resource Patient/" + patientId + " is not known");
         }
-        FhirDispatch.Answer answer = dispatch.get(currentRequest(), "Patient/" + patientId + "/$everything",
+        FhirDispatch.Answer answer = dispatch.get(CurrentRequest.of("CallerRecords"), "Patient/" + patientId + "/$everything",
                 Map.of("_count", new String[] {Integer.toString(count)}));
         if (answer.status() != 200) {
             throw refused(answer);
@@ -110,7 +107,7 @@ class FhirCallerRecords implements CallerRecords {
         }
         Map<String, String[]> query = new LinkedHashMap<>();
         params.forEach((name, values) -> query.put(name, values.toArray(String[]::new)));
-        FhirDispatch.Answer answer = dispatch.get(currentRequest(), "", query);
+        FhirDispatch.Answer answer = dispatch.get(CurrentRequest.of("CallerRecords"), "", query);
         if (answer.status() != 200) {
             throw refused(answer);
         }
@@ -123,7 +120,7 @@ class FhirCallerRecords implements CallerRecords {
         if (!isResourceType(type)) {
             throw new CallerRecordsException(400, "Unknown resource type: " + type);
         }
-        FhirDispatch.Answer answer = dispatch.post(currentRequest(), type, json(resource));
+        FhirDispatch.Answer answer = dispatch.post(CurrentRequest.of("CallerRecords"), type, json(resource));
         if (answer.status() != 201 && answer.status() != 200) {
             throw refused(answer);
         }
@@ -137,7 +134,7 @@ class FhirCallerRecords implements CallerRecords {
         if (!isResourceType(type) || id == null || !ID.matcher(id).matches()) {
             throw new CallerRecordsException(400, "A resource to update needs a type and an id");
         }
-        FhirDispatch.Answer answer = dispatch.put(currentRequest(), type + "/" + id, json(resource),
+        FhirDispatch.Answer answer = dispatch.put(CurrentRequest.of("CallerRecords"), type + "/" + id, json(resource),
                 version == null ? null : "W/\"" + version + "\"");
         if (answer.status() != 200 && answer.status() != 201) {
             throw refused(answer);
@@ -151,8 +148,8 @@ class FhirCallerRecords implements CallerRecords {
             throw new CallerRecordsException(404, "Resource " + resourceType + "/" + id + " is not known");
         }
         String path = resourceType + "/" + id + "/$" + name;
-        FhirDispatch.Answer answer = in == null ? dispatch.get(currentRequest(), path, Map.of())
-                : dispatch.post(currentRequest(), path, json(in));
+        FhirDispatch.Answer answer = in == null ? dispatch.get(CurrentRequest.of("CallerRecords"), path, Map.of())
+                : dispatch.post(CurrentRequest.of("CallerRecords"), path, json(in));
         if (answer.status() != 200) {
             throw refused(answer);
         }
@@ -168,7 +165,7 @@ class FhirCallerRecords implements CallerRecords {
         if (!isResourceType(resourceType) || id == null || !ID.matcher(id).matches()) {
             return Optional.empty();
         }
-        FhirDispatch.Answer answer = dispatch.get(currentRequest(), resourceType + "/" + id, Map.of());
+        FhirDispatch.Answer answer = dispatch.get(CurrentRequest.of("CallerRecords"), resourceType + "/" + id, Map.of());
         return switch (answer.status()) {
             case 200 -> Optional.of(parse(answer, Resource.class));
             // Unknown, not yours, deleted: one answer.
@@ -179,13 +176,6 @@ class FhirCallerRecords implements CallerRecords {
 
     private boolean isResourceType(String type) {
         return type != null && ctx.getResourceTypes().contains(type);
-    }
-
-    private static HttpServletRequest currentRequest() {
-        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes servlet) {
-            return servlet.getRequest();
-        }
-        throw new IllegalStateException("CallerRecords is used outside an HTTP request: there is no caller");
     }
 
     private <T extends IBaseResource> T parse(FhirDispatch.Answer answer, Class<T> type) {

@@ -2,7 +2,6 @@ package org.patientvault.vault.edge;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
-import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,8 +25,6 @@ import org.patientvault.web.port.HospitalConsole;
 import org.patientvault.web.port.HospitalConsole.Refused.Problem;
 import org.patientvault.web.port.HospitalConsole.Refused.Reason;
 import org.springframework.stereotype.Component;
-import org.springframework.web.context.request.RequestContextHolder;
-import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * {@link HospitalConsole} on the API's own paths, as the current (signed-in) caller: a bundle through the
@@ -58,13 +55,13 @@ class VaultHospitalConsole implements HospitalConsole {
 
     @Override
     public Receipt submitBundle(byte[] json) {
-        return receipt(dispatch.postToBase(currentRequest(), json));
+        return receipt(dispatch.postToBase(CurrentRequest.of("HospitalConsole"), json));
     }
 
     @Override
     public Receipt submitCheckupCsv(InputStream csv, long length, String charset) {
         try {
-            return receipt(checkups.submit(currentRequest(), "text/csv; charset=" + charset, length, csv));
+            return receipt(checkups.submit(CurrentRequest.of("HospitalConsole"), "text/csv; charset=" + charset, length, csv));
         } catch (ApiProblem p) {
             throw refused(p);
         } catch (IOException e) {
@@ -76,7 +73,7 @@ class VaultHospitalConsole implements HospitalConsole {
     public Receipt submitDicomZip(InputStream zip) {
         DicomZipUpload.Outcome outcome;
         try {
-            outcome = zips.upload(currentRequest(), zip);
+            outcome = zips.upload(CurrentRequest.of("HospitalConsole"), zip);
         } catch (ApiProblem p) {
             throw refused(p);
         } catch (IOException e) {
@@ -180,12 +177,5 @@ class VaultHospitalConsole implements HospitalConsole {
             default -> Reason.REFUSED;
         };
         return new Refused(reason, p.detail(), problems);
-    }
-
-    static HttpServletRequest currentRequest() {
-        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes servlet) {
-            return servlet.getRequest();
-        }
-        throw new IllegalStateException("A console port is used outside an HTTP request: there is no caller");
     }
 }

@@ -4,8 +4,6 @@ import java.util.Optional;
 import org.patientvault.vault.imaging.SeriesPreviews;
 import org.patientvault.web.port.StudyPreviews;
 import org.springframework.stereotype.Component;
-import org.springframework.web.context.request.RequestContextHolder;
-import org.springframework.web.context.request.ServletRequestAttributes;
 
 /** {@link StudyPreviews} through the imaging feature's own lookup, as the current (signed-in) caller. */
 @Component
@@ -19,9 +17,6 @@ class VaultStudyPreviews implements StudyPreviews {
 
     @Override
     public Optional<byte[]> seriesPng(String studyInstanceUid, String seriesInstanceUid) {
-        if (!(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes servlet)) {
-            throw new IllegalStateException("StudyPreviews is used outside an HTTP request: there is no caller");
-        }
-        return previews.png(servlet.getRequest(), studyInstanceUid, seriesInstanceUid);
+        return previews.png(CurrentRequest.of("StudyPreviews"), studyInstanceUid, seriesInstanceUid);
     }
 }
