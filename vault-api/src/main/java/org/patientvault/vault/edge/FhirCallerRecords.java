@@ -61,7 +61,7 @@ class FhirCallerRecords implements CallerRecords {
         }
         Map<String, String[]> query = new LinkedHashMap<>();
         parameters.forEach((name, values) -> query.put(name, values.toArray(String[]::new)));
-        FhirDispatch.Answer answer = dispatch.get(CurrentRequest.of("CallerRecords"), resourceType, query);
+        FhirDispatch.Answer answer = dispatch.get(request(), resourceType, query);
         if (answer.status() != 200) {
             throw refused(answer);
         }
@@ -73,7 +73,7 @@ class FhirCallerRecords implements CallerRecords {
         if (patientId == null || !ID.matcher(patientId).matches()) {
             throw new CallerRecordsException(404, "Resource Patient/" + patientId + " is not known");
         }
-        FhirDispatch.Answer answer = dispatch.get(CurrentRequest.of("CallerRecords"), "Patient/" + patientId + "/$everything",
+        FhirDispatch.Answer answer = dispatch.get(request(), "Patient/" + patientId + "/$everything",
                 Map.of("_count", new String[] {Integer.toString(count)}));
         if (answer.status() != 200) {
             throw refused(answer);
@@ -107,7 +107,7 @@ class FhirCallerRecords implements CallerRecords {
         }
         Map<String, String[]> query = new LinkedHashMap<>();
         params.forEach((name, values) -> query.put(name, values.toArray(String[]::new)));
-        FhirDispatch.Answer answer = dispatch.get(CurrentRequest.of("CallerRecords"), "", query);
+        FhirDispatch.Answer answer = dispatch.get(request(), "", query);
         if (answer.status() != 200) {
             throw refused(answer);
         }
@@ -120,7 +120,7 @@ class FhirCallerRecords implements CallerRecords {
         if (!isResourceType(type)) {
             throw new CallerRecordsException(400, "Unknown resource type: " + type);
         }
-        FhirDispatch.Answer answer = dispatch.post(CurrentRequest.of("CallerRecords"), type, json(resource));
+        FhirDispatch.Answer answer = dispatch.post(request(), type, json(resource));
         if (answer.status() != 201 && answer.status() != 200) {
             throw refused(answer);
         }
@@ -134,7 +134,7 @@ class FhirCallerRecords implements CallerRecords {
         if (!isResourceType(type) || id == null || !ID.matcher(id).matches()) {
             throw new CallerRecordsException(400, "A resource to update needs a type and an id");
         }
-        FhirDispatch.Answer answer = dispatch.put(CurrentRequest.of("CallerRecords"), type + "/" + id, json(resource),
+        FhirDispatch.Answer answer = dispatch.put(request(), type + "/" + id, json(resource),
                 version == null ? null : "W/\"" + version + "\"");
         if (answer.status() != 200 && answer.status() != 201) {
             throw refused(answer);
@@ -148,8 +148,8 @@ class FhirCallerRecords implements CallerRecords {
             throw new CallerRecordsException(404, "Resource " + resourceType + "/" + id + " is not known");
         }
         String path = resourceType + "/" + id + "/$" + name;
-        FhirDispatch.Answer answer = in == null ? dispatch.get(CurrentRequest.of("CallerRecords"), path, Map.of())
-                : dispatch.post(CurrentRequest.of("CallerRecords"), path, json(in));
+        FhirDispatch.Answer answer = in == null ? dispatch.get(request(), path, Map.of())
+                : dispatch.post(request(), path, json(in));
         if (answer.status() != 200) {
             throw refused(answer);
         }
@@ -165,7 +165,7 @@ class FhirCallerRecords implements CallerRecords {
         if (!isResourceType(resourceType) || id == null || !ID.matcher(id).matches()) {
             return Optional.empty();
         }
-        FhirDispatch.Answer answer = dispatch.get(CurrentRequest.of("CallerRecords"), resourceType + "/" + id, Map.of());
+        FhirDispatch.Answer answer = dispatch.get(request(), resourceType + "/" + id, Map.of());
         return switch (answer.status()) {
             case 200 -> Optional.of(parse(answer, Resource.class));
             // Unknown, not yours, deleted: one answer.
@@ -205,5 +205,9 @@ class FhirCallerRecords implements CallerRecords {
             // keep the status alone
         }
         return new CallerRecordsException(answer.status(), why);
+    }
+
+    private static jakarta.servlet.http.HttpServletRequest request() {
+        return CurrentRequest.of("CallerRecords");
     }
 }

@@ -102,7 +102,7 @@ class FhirCohortConsole implements CohortConsole {
         if (d.projectDescription() != null) {
             project.addExtension("description", new StringType(d.projectDescription()));
         }
-        FhirDispatch.Answer answer = dispatch.post(CurrentRequest.of("CohortConsole"), "Group",
+        FhirDispatch.Answer answer = dispatch.post(request(), "Group",
                 ctx.newJsonParser().encodeResourceToString(g).getBytes(StandardCharsets.UTF_8));
         if (answer.status() == 400 || answer.status() == 422) {
             // "The cohort request is not valid: a; b; c" names every problem; the page lists them one by one.
@@ -118,7 +118,7 @@ class FhirCohortConsole implements CohortConsole {
 
     @Override
     public List<Request> list(String status) {
-        FhirDispatch.Answer answer = dispatch.get(CurrentRequest.of("CohortConsole"), "Group",
+        FhirDispatch.Answer answer = dispatch.get(request(), "Group",
                 status == null ? Map.of() : Map.of("status", new String[] {status}));
         return parse(answer, Bundle.class).getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
                 .filter(Group.class::isInstance).map(r -> request((Group) r)).toList();
@@ -129,7 +129,7 @@ class FhirCohortConsole implements CohortConsole {
         if (id == null || !ID.matcher(id).matches()) {
             return Optional.empty();
         }
-        FhirDispatch.Answer answer = dispatch.get(CurrentRequest.of("CohortConsole"), "Group/" + id, Map.of());
+        FhirDispatch.Answer answer = dispatch.get(request(), "Group/" + id, Map.of());
         return answer.status() == 404 || answer.status() == 403 ? Optional.empty()
                 : Optional.of(request(parse(answer, Group.class)));
     }
@@ -137,7 +137,7 @@ class FhirCohortConsole implements CohortConsole {
     @Override
     public void build(String id) {
         known(id);
-        FhirDispatch.Answer answer = dispatch.get(CurrentRequest.of("CohortConsole"), "Group/" + id + "/$export",
+        FhirDispatch.Answer answer = dispatch.get(request(), "Group/" + id + "/$export",
                 Map.of(), Map.of("Prefer", "respond-async"));
         if (answer.status() != 202) {
             throw refused(answer);
@@ -150,7 +150,7 @@ class FhirCohortConsole implements CohortConsole {
         if (job.isEmpty()) {
             return Optional.empty();
         }
-        FhirDispatch.Answer answer = dispatch.get(CurrentRequest.of("CohortConsole"), "$cohort-status",
+        FhirDispatch.Answer answer = dispatch.get(request(), "$cohort-status",
                 Map.of("_jobId", new String[] {job.get()}));
         if (answer.status() != 200) {
             return Optional.empty();
@@ -185,7 +185,7 @@ class FhirCohortConsole implements CohortConsole {
         if (fileId == null || !ID.matcher(fileId).matches()) {
             return false;
         }
-        FhirDispatch.Answer answer = dispatch.stream(CurrentRequest.of("CohortConsole"), "$cohort-file",
+        FhirDispatch.Answer answer = dispatch.stream(request(), "$cohort-file",
                 Map.of("file", new String[] {fileId}), (status, contentType) -> status == 200
                         ? target.apply(contentType == null ? "application/octet-stream" : contentType) : null);
         return switch (answer.status()) {
@@ -199,7 +199,7 @@ class FhirCohortConsole implements CohortConsole {
     @Override
     public List<Withdrawal> withdrawals(String id) {
         known(id);
-        FhirDispatch.Answer answer = dispatch.get(CurrentRequest.of("CohortConsole"),
+        FhirDispatch.Answer answer = dispatch.get(request(),
                 "Group/" + id + "/$withdrawals", Map.of());
         List<Withdrawal> out = new ArrayList<>();
         for (Parameters.ParametersParameterComponent p : parse(answer, Parameters.class).getParameter()) {
@@ -224,7 +224,7 @@ class FhirCohortConsole implements CohortConsole {
         known(id);
         Parameters in = new Parameters();
         in.addParameter().setName("reason").setValue(new StringType(reason));
-        FhirDispatch.Answer answer = dispatch.post(CurrentRequest.of("CohortConsole"),
+        FhirDispatch.Answer answer = dispatch.post(request(),
                 "Group/" + id + "/$" + (approve ? "approve" : "reject"),
                 ctx.newJsonParser().encodeResourceToString(in).getBytes(StandardCharsets.UTF_8));
         if (answer.status() != 200) {
@@ -234,7 +234,7 @@ class FhirCohortConsole implements CohortConsole {
 
     /** The job id of the request's latest release (from the Group's {@code cohort-release} statusUrl). */
     private Optional<String> releaseJob(String id) {
-        FhirDispatch.Answer answer = dispatch.get(CurrentRequest.of("CohortConsole"), "Group/" + id, Map.of());
+        FhirDispatch.Answer answer = dispatch.get(request(), "Group/" + id, Map.of());
         if (answer.status() != 200) {
             return Optional.empty();
         }
@@ -349,5 +349,9 @@ class FhirCohortConsole implements CohortConsole {
     private CallerRecordsException refused(FhirDispatch.Answer answer) {
         return new CallerRecordsException(answer.status(),
                 diagnostics(answer).get(0));
+    }
+
+    private static jakarta.servlet.http.HttpServletRequest request() {
+        return CurrentRequest.of("CohortConsole");
     }
 }

@@ -55,13 +55,13 @@ class VaultHospitalConsole implements HospitalConsole {
 
     @Override
     public Receipt submitBundle(byte[] json) {
-        return receipt(dispatch.postToBase(CurrentRequest.of("HospitalConsole"), json));
+        return receipt(dispatch.postToBase(request(), json));
     }
 
     @Override
     public Receipt submitCheckupCsv(InputStream csv, long length, String charset) {
         try {
-            return receipt(checkups.submit(CurrentRequest.of("HospitalConsole"), "text/csv; charset=" + charset, length, csv));
+            return receipt(checkups.submit(request(), "text/csv; charset=" + charset, length, csv));
         } catch (ApiProblem p) {
             throw refused(p);
         } catch (IOException e) {
@@ -73,7 +73,7 @@ class VaultHospitalConsole implements HospitalConsole {
     public Receipt submitDicomZip(InputStream zip) {
         DicomZipUpload.Outcome outcome;
         try {
-            outcome = zips.upload(CurrentRequest.of("HospitalConsole"), zip);
+            outcome = zips.upload(request(), zip);
         } catch (ApiProblem p) {
             throw refused(p);
         } catch (IOException e) {
@@ -177,5 +177,9 @@ class VaultHospitalConsole implements HospitalConsole {
             default -> Reason.REFUSED;
         };
         return new Refused(reason, p.detail(), problems);
+    }
+
+    private static jakarta.servlet.http.HttpServletRequest request() {
+        return CurrentRequest.of("HospitalConsole");
     }
 }
