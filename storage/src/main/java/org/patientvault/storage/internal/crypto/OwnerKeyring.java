@@ -45,12 +45,15 @@ public final class OwnerKeyring {
     private final Clock clock;
     private final Map<String, Cached> keys = new ConcurrentHashMap<>();
     private final Map<String, Current> current = new ConcurrentHashMap<>();
+    /** Striped locks for creating owner keys: bounded, whatever the number of owners. */
+    private final Object[] creating = new Object[64];
 
     public OwnerKeyring(ObjectStore store, SecretKey masterKey, Duration ttl, Clock clock) {
         this.store = store;
         this.masterKey = masterKey;
         this.ttl = ttl;
         this.clock = clock;
+        java.util.Arrays.setAll(creating, i -> new Object());
     }
 
     /** The key new objects of this owner are encrypted with; created on first use. */
@@ -59,6 +62,19 @@ public final class OwnerKeyring {
         if (c != null && c.expires().isAfter(clock.instant())) {
             return new OwnerKey(c.keyId(), byId(owner, c.keyId()));
         }
+        // One creator per owner in this process: two threads writing an owner's first objects at once (a cohort's
+        // files are written in parallel) would each create a key, and one could read the other's while it is still
+        // being written and take it for destroyed.
+        synchronized (creating[Math.floorMod(owner.hashCode(), creating.length)]) {
+            Current again = current.get(owner);
+            if (again != null && again.expires().isAfter(clock.instant())) {
+                return new OwnerKey(again.keyId(), byId(owner, again.keyId()));
+            }
+            return createOrFind(owner);
+        }
+    }
+
+    private OwnerKey createOrFind(String owner) {
         String keyId = smallestKeyId(owner);
         if (keyId == null) {
             String fresh = HexFormat.of().formatHex(SegmentFormat.randomBytes(12));
